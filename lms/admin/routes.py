@@ -1,0 +1,155 @@
+"""Administrator pages: the user list, user details and roles, resets, bulk import."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from lms.admin import service
+from lms.admin.forms import ConfirmForm, ImportForm, UserForm
+from lms.auth.access import roles_required
+from lms.auth.models import Department, User, UserRole
+from lms.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@roles_required("admin")
+def users():
+    """All users, searchable by name or number and filterable by role and department."""
+    query = select(User).order_by(User.employee_no)
+    text = request.args.get("q", "").strip()
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like),
+                                func.lower(User.employee_no).like(like),
+                                func.lower(User.username).like(like)))
+    role = request.args.get("role", "")
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    department_id = request.args.get("department", type=int)
+    if department_id:
+        query = query.where(User.department_id == department_id)
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    return render_template("admin/users.html", page=page, departments=departments,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    """Create one user; the temporary password is shown once."""
+    form = UserForm()
+    if form.validate_on_submit():
+        user, initial = service.create_user(
+            username=form.username.data, employee_no=form.employee_no.data, name=form.name.data,
+            department=form.department.data, roles=form.roles.data, email=form.email.data,
+            hired_on=form.hired_on.data, locale=form.locale.data or None,
+        )
+        user.active = form.active.data
+        db.session.commit()
+        flash(_("User %(name)s created. Temporary password: %(pw)s (shown only now; the user "
+                "must change it at first sign-in).", name=user.username, pw=initial), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    """Edit a user's details, roles, language and whether they may sign in."""
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user, user=user)
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.department.data = user.department.name if user.department else ""
+        form.locale.data = user.locale or ""
+    if form.validate_on_submit():
+        if user.id == current_user.id and (not form.active.data or "admin" not in form.roles.data):
+            form.roles.errors = [_("You cannot remove your own administrator role or "
+                                   "deactivate yourself.")]
+            return render_template("admin/user_form.html", form=form, user=user), 400
+        user.username = form.username.data.strip().lower()
+        user.employee_no = form.employee_no.data.strip()
+        user.name = form.name.data.strip()
+        user.email = form.email.data or None
+        user.hired_on = form.hired_on.data
+        user.locale = form.locale.data or None
+        user.active = form.active.data
+        user.department = (Department.get_or_create(form.department.data.strip())
+                           if form.department.data else None)
+        user.set_roles(form.roles.data)
+        db.session.commit()
+        flash(_("Changes to %(name)s saved.", name=user.username), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required("admin")
+def toggle_active(user_id: int):
+    """Deactivate or reactivate a user (records are kept either way)."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate yourself."), "danger")
+        return redirect(url_for("admin.users"))
+    user.active = not user.active
+    db.session.commit()
+    if user.active:
+        flash(_("%(name)s can sign in again.", name=user.username), "success")
+    else:
+        flash(_("%(name)s is deactivated and can no longer sign in.", name=user.username),
+              "success")
+    return redirect(request.referrer or url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@roles_required("admin")
+def reset_password(user_id: int):
+    """Give a user a temporary password, shown once to the administrator."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    initial = service.reset_password(user)
+    flash(_("New temporary password for %(name)s: %(pw)s (shown only now).",
+            name=user.username, pw=initial), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@roles_required("admin")
+def import_users():
+    """Bulk-create users from CSV/XLSX; any bad row stops the whole import."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        report = service.check_import(upload.filename or "", upload.read())
+        if report.errors:
+            return render_template("admin/import.html", form=form, errors=report.errors), 400
+        created = service.apply_import(report)
+        flash(_("%(n)d users imported.", n=len(created)), "success")
+        return render_template("admin/import_done.html", created=created)
+    status = 400 if form.errors else 200
+    return render_template("admin/import.html", form=form, errors=[]), status
+
+
+@bp.route("/users/import/template.csv")
+@roles_required("admin")
+def import_template():
+    """A CSV with the expected header and one example row."""
+    body = ("employee_no,name,department,roles,username,email,hired_on\n"
+            "E2001,张三,Hotline East,trainee,,,2026-11-02\n")
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=users-template.csv"})

@@ -1,0 +1,60 @@
+"""Sign-in, password and language forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from lms.auth.service import MIN_PASSWORD_LENGTH, verify_password
+from lms.formutil import choices
+
+
+class LoginForm(FlaskForm):
+    """Sign in with user name (usually the employee number) and password."""
+
+    username = StringField(_l("User name or employee number"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    """A signed-in user replaces their own password."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(),
+                    EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current_password(self, field):
+        """The current password must be right before it can be replaced."""
+        if not verify_password(self.user.password_hash, field.data or ""):
+            raise ValidationError(_l("The current password is wrong."))
+
+    def validate_new_password(self, field):
+        """A new password must differ from the current one."""
+        if field.data and verify_password(self.user.password_hash, field.data):
+            raise ValidationError(_l("Choose a password different from the current one."))
+
+
+class LanguageForm(FlaskForm):
+    """Switch the interface language; shown in the header of every page."""
+
+    lang = SelectField(_l("Language"), choices=choices([("zh", "中文"), ("en", "English")]))
+    next = HiddenField()

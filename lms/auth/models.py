@@ -1,0 +1,129 @@
+"""People: users, their roles and departments, and failed sign-in records."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC (stored naive-UTC by SQLite, aware by PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Role(StrEnum):
+    """What a person may do; a user may hold several."""
+
+    ADMIN = "admin"
+    TRAINER = "trainer"
+    PLANNER = "planner"
+    TRAINEE = "trainee"
+
+
+class Department(db.Model):
+    """An organisational unit staff belong to (e.g. a hotline team or a service station)."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Display name as the organisation writes it; unique.
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    users: Mapped[list["User"]] = relationship(back_populates="department")
+
+    @classmethod
+    def get_or_create(cls, name: str) -> "Department":
+        """The department called ``name``, added to the session if new."""
+        found = db.session.scalar(select(cls).where(func.lower(cls.name) == name.lower()))
+        if found is None:
+            found = cls(name=name)
+            db.session.add(found)
+        return found
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'trainer', 'planner', 'trainee')", name="known_role"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class User(db.Model):
+    """A person who signs in: staff member, trainer, planner or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Sign-in name; employees usually sign in with their employee number.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The HR employee number, unique across the organisation.
+    employee_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    #: Interface language, ``zh`` or ``en``; None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    #: Deactivated users cannot sign in; their records stay for the archive.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Set after an administrator resets the password: the next sign-in must change it.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: First working day; "new hires" are those hired within the onboarding window.
+    hired_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    department: Mapped[Department | None] = relationship(back_populates="users")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:  # noqa: D401 - Flask-Login property
+        """Whether the account may sign in."""
+        return self.active
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Session identifier for Flask-Login."""
+        return str(self.id)
+
+    @property
+    def roles(self) -> set[str]:
+        """The set of role names this user holds."""
+        return {row.role for row in self.role_rows}
+
+    def set_roles(self, roles) -> None:
+        """Replace the user's roles with ``roles`` (names or ``Role`` members)."""
+        wanted = {str(r) for r in roles}
+        self.role_rows = [row for row in self.role_rows if row.role in wanted]
+        for role in sorted(wanted - self.roles):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, *roles) -> bool:
+        """True when the user holds any of ``roles``."""
+        return bool(self.roles & {str(r) for r in roles})
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept to throttle guessing per account and per address."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,58 @@
+"""Demo data for a first look: one account per role and a small organisation.
+
+Loading is idempotent: every step looks for what it would create and skips what is
+already there, so running it twice changes nothing. Features add their own steps to
+``DEMO_STEPS``.
+"""
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.admin.service import create_user
+from lms.auth.models import User
+from lms.extensions import db
+
+#: (user name, employee number, name, department, roles, hired on)
+DEMO_USERS = (
+    ("admin", "A0001", "系统管理员 Admin", "Service Management", ["admin"], None),
+    ("trainer", "T0001", "李培训 Li Peixun", "Training Center", ["trainer"], None),
+    ("planner", "P0001", "王规划 Wang Guihua", "Workforce Planning", ["planner"], None),
+    ("trainee", "E1001", "张新 Zhang Xin", "Hotline East", ["trainee"], date(2026, 11, 2)),
+    ("lead", "M0001", "陈主管 Chen Zhuguan", "Hotline East", ["trainer", "planner"], None),
+    ("e1002", "E1002", "刘洋 Liu Yang", "Hotline East", ["trainee"], date(2026, 11, 2)),
+    ("e1003", "E1003", "赵敏 Zhao Min", "Hotline East", ["trainee"], date(2026, 10, 12)),
+    ("e1004", "E1004", "孙磊 Sun Lei", "Field Service South", ["trainee"], date(2025, 4, 1)),
+    ("e1005", "E1005", "周婷 Zhou Ting", "Field Service South", ["trainee"], date(2026, 11, 16)),
+)
+
+
+def load_users() -> list[str]:
+    """Create the demo accounts that do not exist yet; returns the names created."""
+    password = current_app.config["DEMO_PASSWORD"]
+    existing = set(db.session.scalars(select(User.username)))
+    created = []
+    for username, number, name, department, roles, hired_on in DEMO_USERS:
+        if username in existing:
+            continue
+        create_user(username=username, employee_no=number, name=name, department=department,
+                    roles=roles, hired_on=hired_on, password=password)
+        created.append(username)
+    db.session.commit()
+    return created
+
+
+#: Ordered steps; each returns a list of what it created (empty when nothing was new).
+DEMO_STEPS = [load_users]
+
+
+def load_demo() -> dict[str, list]:
+    """Run every demo step; returns what each created."""
+    return {step.__name__: step() for step in DEMO_STEPS}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(user name, password, roles) for the README and the start-up banner."""
+    password = current_app.config["DEMO_PASSWORD"]
+    return [(u[0], password, "+".join(u[4])) for u in DEMO_USERS[:5]]

@@ -1,0 +1,63 @@
+"""Language choice per user and the gettext catalogs.
+
+Catalogs live beside the code that uses them: ``lms/translations`` for the shared
+strings and ``lms/<feature>/translations`` for a feature's own, all in the ``messages``
+domain; Flask-Babel merges them. The ``.po`` files are the source; ``.mo`` files are
+compiled from them when missing or older, so a fresh clone needs no build step.
+"""
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request, session
+from flask_login import current_user
+
+LMS_DIR = Path(__file__).resolve().parent
+
+
+def translation_directories() -> list[Path]:
+    """Every ``translations`` folder under ``lms/`` (shared one first)."""
+    found = sorted(p for p in LMS_DIR.glob("*/translations") if p.is_dir())
+    shared = LMS_DIR / "translations"
+    return [shared, *found]
+
+
+def compile_catalogs(directories: list[Path]) -> None:
+    """Compile each ``messages.po`` whose ``.mo`` is missing or stale."""
+    for directory in directories:
+        for po_path in directory.glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parent.parent.name)
+            tmp_path = mo_path.with_suffix(".mo.tmp")
+            with tmp_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+            tmp_path.replace(mo_path)
+
+
+def select_locale() -> str:
+    """The user's saved language, else the session's, else the browser's, else Chinese."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def localized(mapping: dict | None, locale: str | None = None) -> str:
+    """Pick the current language from a ``{zh: ..., en: ...}`` mapping, falling back."""
+    if not mapping:
+        return ""
+    if isinstance(mapping, str):
+        return mapping
+    from flask_babel import get_locale
+
+    lang = locale or str(get_locale() or "zh")
+    return mapping.get(lang) or mapping.get("zh") or mapping.get("en") or ""

@@ -1,0 +1,44 @@
+"""Migrations are the schema; the CLI loads demo data idempotently and creates admins."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from lms.auth.models import User
+from lms.extensions import db
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_demo_data_loads_once_and_prints_logins(runner, app):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin" in first.output and "trainee" in first.output
+    with app.app_context():
+        count = db.session.scalar(select(func.count(User.id)))
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == count
+        roles = {r for u in db.session.scalars(select(User)) for r in u.roles}
+    assert roles == {"admin", "trainer", "planner", "trainee"}
+
+
+def test_create_admin_command(runner, app):
+    result = runner.invoke(args=["create-admin", "chief", "--employee-no", "A9", "--name",
+                                 "Chief", "--password", "long-enough-1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "chief"))
+        assert user.roles == {"admin"}
+    again = runner.invoke(args=["create-admin", "chief", "--employee-no", "A10", "--name",
+                                "Chief", "--password", "long-enough-1"])
+    assert again.exit_code != 0 and "exists already" in again.output
+    short = runner.invoke(args=["create-admin", "x", "--employee-no", "A11", "--name", "X",
+                                "--password", "short"])
+    assert short.exit_code != 0 and "at least" in short.output
