@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Prepares a machine for running or testing the platform; safe to run again.
+#   - installs the Debian packages the project needs where missing (CJK font and
+#     libharfbuzz-subset0 for PDFs; chromium too when WITH_BROWSER=1),
+#   - creates .venv and installs the project with its extras (only when pyproject changed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(fonts-noto-cjk libharfbuzz-subset0)
+if [ "${WITH_BROWSER:-0}" = "1" ]; then
+  apt_packages+=(chromium)
+fi
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+if [ ! -f "$stamp" ]; then
+  echo "Installing the project into .venv (first run takes a few minutes)"
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING" || true
+  .venv/bin/python -m pip install -q -e ".[dev,postgres,worker]" 2>&1 | grep -v "^WARNING" || true
+  .venv/bin/python -c "import lms, flask, simpy, weasyprint, playwright" >/dev/null
+  rm -f .venv/.installed-* && touch "$stamp"
+fi

@@ -1,0 +1,61 @@
+"""Browser journeys: the real app served on a local port, driven in Debian's chromium."""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served by a werkzeug thread on a free local port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative ``page.goto`` paths resolve against the live server."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's chromium; never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every page starts in Chinese unless a test says otherwise."""
+    return {**browser_context_args, "locale": "zh-CN",
+            "viewport": {"width": 1280, "height": 860}}
+
+
+@pytest.fixture
+def login(page, app):
+    """Sign in through the form as a freshly made user with the given roles."""
+    from tests.factories import DEFAULT_PASSWORD, make_user
+
+    def sign_in(*roles, **fields):
+        with app.app_context():
+            user = make_user(roles=list(roles), **fields)
+            username = user.username
+        page.goto("/login")
+        page.fill("#username", username)
+        page.fill("#password", DEFAULT_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        return username
+
+    return sign_in
