@@ -43,13 +43,19 @@ def load_users() -> list[str]:
     return created
 
 
-#: Ordered steps; each returns a list of what it created (empty when nothing was new).
-DEMO_STEPS = [load_users]
+def demo_steps() -> list:
+    """Users first, then each feature's ``lms/<feature>/demo.py`` ``load()`` in order.
+
+    Each step returns a list of what it created (empty when nothing was new).
+    """
+    from lms.web import feature_modules
+
+    return [load_users, *(module.load for module in feature_modules("demo"))]
 
 
 def load_demo() -> dict[str, list]:
     """Run every demo step; returns what each created."""
-    return {step.__name__: step() for step in DEMO_STEPS}
+    return {f"{step.__module__}.{step.__name__}": step() for step in demo_steps()}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LMS_DIR = Path(__file__).resolve().parent
@@ -41,6 +41,8 @@ def compile_catalogs(directories: list[Path]) -> None:
 def select_locale() -> str:
     """The user's saved language, else the session's, else the browser's, else Chinese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # background jobs choose with flask_babel.force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

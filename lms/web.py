@@ -1,6 +1,9 @@
 """Wires the web layer into the app: blueprints, sign-in, error pages, template helpers."""
 
-from flask import Flask, render_template, request
+import importlib
+import importlib.util
+
+from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,15 +15,25 @@ from lms.auth.models import User
 from lms.extensions import db, login_manager
 from lms.i18n import localized
 
+#: Feature packages whose ``routes.bp`` blueprint is registered, in this order.
+FEATURES = ("auth", "home", "admin", "courses", "exams", "roleplay", "drills", "planning",
+            "evaluation", "reports")
+
+
+def feature_modules(name: str) -> list:
+    """The ``lms.<feature>.<name>`` modules that exist, in ``FEATURES`` order."""
+    modules = []
+    for feature in FEATURES:
+        module_name = f"lms.{feature}.{name}"
+        if importlib.util.find_spec(module_name) is not None:
+            modules.append(importlib.import_module(module_name))
+    return modules
+
 
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, error handlers, template globals and CLI."""
-    from lms.admin.routes import bp as admin_bp
-    from lms.auth.routes import bp as auth_bp
-    from lms.home.routes import bp as home_bp
-
-    for blueprint in (auth_bp, home_bp, admin_bp):
-        app.register_blueprint(blueprint)
+    for routes in feature_modules("routes"):
+        app.register_blueprint(routes.bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
@@ -45,6 +58,8 @@ def _template_globals() -> dict:
     from lms.auth.forms import LanguageForm
 
     locale = str(get_locale() or "zh")
+    if not has_request_context():  # PDFs rendered by background jobs
+        return {"current_locale": locale, "localized": localized, "nav_items": []}
     return {
         "nav_items": navigation.items_for(current_user),
         "language_form": LanguageForm(lang=locale, next=request.full_path.rstrip("?")),

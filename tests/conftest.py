@@ -40,7 +40,7 @@ def app(tmp_path_factory):
         if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
-        upgrade()
+        upgrade(revision="heads")
     yield application
     with application.app_context():
         db.engine.dispose()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from lms.auth.access import signed_in
 from lms.auth.models import Department, User
 from lms.extensions import db
+from lms.home.widgets import widgets_for
 
 bp = Blueprint("home", __name__)
 
@@ -27,7 +28,8 @@ def admin_summary() -> dict:
 def index():
     """Role-specific home: each role the user holds gets its panel, trainee first."""
     roles = [role for role in ROLE_ORDER if current_user.has_role(role)]
-    context = {"roles": roles}
+    context = {"roles": roles,
+               "widgets": {role: widgets_for(role, current_user) for role in roles}}
     if "admin" in roles:
         context["admin_summary"] = admin_summary()
     return render_template("home/index.html", **context)

@@ -1,0 +1,52 @@
+"""PDF output through one helper: a Jinja template and plain data in, PDF bytes out.
+
+WeasyPrint renders the HTML. Its URL fetcher only reads the app's own ``static/``
+files, so a report can never pull anything from the network or the file system.
+Chinese prints with the Noto Sans CJK SC font (installed by ``scripts/setup.sh``),
+named in ``static/css/print.css``.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+
+STATIC_PREFIX = "/static/"
+
+
+def static_file_for(url: str, static_root: Path) -> Path:
+    """The file under ``static_root`` that ``url`` names; ValueError for anything else."""
+    path = urlsplit(url).path
+    marker = path.find(STATIC_PREFIX)
+    if not url.startswith(("file:", "/", "static/")) or marker < 0:
+        raise ValueError(f"reports may only embed static files, not {url}")
+    target = (static_root / path[marker + len(STATIC_PREFIX):]).resolve()
+    if static_root not in target.parents or not target.is_file():
+        raise ValueError(f"no static file {url}")
+    return target
+
+
+def _fetcher(static_root: Path):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Reads ``/static/...`` from disk and refuses every other address."""
+
+        def fetch(self, url, headers=None):
+            target = static_file_for(url, static_root)
+            mime_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=target.read_bytes(),
+                                      headers={"Content-Type": mime_type})
+
+    return StaticOnlyFetcher()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """Render ``template`` with ``context`` (plain data, not ORM objects) to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_template(template, **context)
+    base = Path(current_app.static_folder).resolve().parent.as_uri() + "/"
+    fetcher = _fetcher(Path(current_app.static_folder).resolve())
+    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf()
