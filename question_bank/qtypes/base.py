@@ -1,0 +1,208 @@
+"""The contract every question type fulfils, and helpers the types share.
+
+A question type (``QuestionKind`` subclass, one per ``QuestionType``) knows how to:
+
+- read and write its own fields of the native format (``read_fields`` / ``write_fields``);
+- validate its definition (``check``), naming the key and field of each problem;
+- validate the shape of a response (``validate_response``), refusing forged ids;
+- grade a response (``grade``) into a ``Grade``;
+- describe itself for the browser before review (``public_view``: no credit, no right answers,
+  no accepted-answer lists, options under opaque ids) and after (``review_view``, filtered by
+  ``ReviewOptions``); the web layer renders the view with ``template_name``.
+
+Responses are JSON values; each type documents its shape on its class.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from question_bank.grading import FRACTION_EPSILON, Grade, GradeState, ReviewOptions
+from question_bank.issues import Issue, issue
+from question_bank.model import LocalText, Question, QuestionType
+from question_bank.text import normalise_for_hash, render_text
+
+KEY_PATTERN = re.compile(r"^[a-z0-9-]+$")
+
+
+def common_issues(question: Question) -> list[Issue]:
+    """Problems in the fields every question has: key, text, points, category."""
+    found = []
+    if not KEY_PATTERN.match(question.key or ""):
+        found.append(issue("key.invalid", field="key", value=question.key))
+    found += required_text(question.text, "text")
+    if not question.points > 0:
+        found.append(issue("points.invalid", field="points", value=question.points))
+    segments = question.category.split("/") if question.category else []
+    if any(not segment.strip() or segment != segment.strip() for segment in segments):
+        found.append(issue("category.invalid", field="category", value=question.category))
+    return found
+
+
+class QuestionKind:
+    """Base class of the question types; see the module docstring."""
+
+    type: ClassVar[QuestionType]
+    #: Jinja template the web layer renders the public/review view with.
+    template_name: ClassVar[str]
+    #: Native-format fields this type reads besides the common ones.
+    fields: ClassVar[tuple[str, ...]] = ()
+    #: Whether the type can be graded without a trainer.
+    auto_graded: ClassVar[bool] = True
+
+    # --- native format -------------------------------------------------------------------
+    def read_fields(self, data: Mapping[str, Any], reader: Any) -> dict[str, Any]:
+        """Question keyword arguments for this type's fields of ``data``."""
+        return {}
+
+    def write_fields(self, question: Question, writer: Any) -> dict[str, Any]:
+        """This type's fields of ``question`` in the native format, in documented order."""
+        return {}
+
+    # --- definition ----------------------------------------------------------------------
+    def validate_definition(self, question: Question) -> list[Issue]:
+        """Every problem in ``question``: the common fields, then this type's."""
+        return common_issues(question) + self.check(question)
+
+    def check(self, question: Question) -> list[Issue]:
+        """Problems in the type-specific part of ``question`` (fields relative to it)."""
+        return []
+
+    def strict_check(self, question: Question) -> list[Issue]:
+        """Extra rules for shipped banks only (imports from Moodle may break them)."""
+        return []
+
+    # --- responses -----------------------------------------------------------------------
+    def normalise_response(self, question: Question, raw: Any) -> Any:
+        """``raw`` (as posted by a form or JSON) in this type's response shape."""
+        return raw
+
+    def is_blank(self, response: Any) -> bool:
+        """True when the trainee has not answered."""
+        return response is None or response == "" or response == [] or response == {}
+
+    def validate_response(self, question: Question, response: Any) -> list[Issue]:
+        """Problems with the shape of ``response``; [] when it may be stored."""
+        return []
+
+    def grade(self, question: Question, response: Any, manual: Any = None) -> Grade:
+        """Grade ``response``; ``manual`` is a trainer's fraction where one is needed."""
+        raise NotImplementedError
+
+    # --- views ---------------------------------------------------------------------------
+    def public_view(self, question: Question, language: str, rng: random.Random) -> dict:
+        """What the browser may see before review. Same ``rng`` state, same order."""
+        view = {
+            "key": question.key,
+            "type": question.type.value,
+            "template": self.template_name,
+            "text_html": render_text(question.text.get(language), question.text_format),
+            "points": question.points,
+        }
+        view.update(self.public_parts(question, language, rng))
+        return view
+
+    def public_parts(self, question: Question, language: str, rng: random.Random) -> dict:
+        """Type-specific part of the public view."""
+        return {}
+
+    def review_view(self, question: Question, response: Any, grade: Grade, language: str,
+                    rng: random.Random, show: ReviewOptions) -> dict:
+        """The public view (same order) plus the response and what ``show`` allows."""
+        view = self.public_view(question, language, rng)
+        view["response"] = response
+        view["state"] = grade.state.value
+        if show.score:
+            view["fraction"] = grade.fraction
+            view["score"] = grade.score(question.points)
+        if show.correctness:
+            correctness = grade.correctness if grade.state != GradeState.PENDING else None
+            view["correctness"] = correctness.value if correctness else None
+        if show.feedback:
+            view["feedback_html"] = [self.render(question, text, language)
+                                     for text in grade.feedback]
+            view["general_feedback_html"] = self.render(question, question.general_feedback,
+                                                        language)
+        if show.right_answer:
+            view["right_answer_html"] = self.right_answer_html(question, language)
+        self.review_parts(view, question, response, grade, language, show)
+        return view
+
+    def review_parts(self, view: dict, question: Question, response: Any, grade: Grade,
+                     language: str, show: ReviewOptions) -> None:
+        """Add type-specific review detail to ``view`` in place."""
+
+    def right_answer_html(self, question: Question, language: str) -> str:
+        """The right answer as safe HTML (empty when there is none to show)."""
+        return ""
+
+    # --- helpers -------------------------------------------------------------------------
+    @staticmethod
+    def render(question: Question, text: LocalText | None, language: str,
+               inline: bool = False) -> str:
+        """Safe HTML of ``text`` in the question's format."""
+        if text is None:
+            return ""
+        return render_text(text.get(language), question.text_format, inline=inline)
+
+
+def fraction_issues(fraction: float, field: str, low: float, high: float) -> list[Issue]:
+    """An issue when ``fraction`` lies outside ``low``..``high``."""
+    if low - FRACTION_EPSILON <= fraction <= high + FRACTION_EPSILON:
+        return []
+    return [issue("fraction.range", field=field, value=fraction, low=low, high=high)]
+
+
+def required_text(text: LocalText | None, field: str) -> list[Issue]:
+    """An issue when a text that must be there is missing or empty."""
+    if text is None or text.is_empty():
+        return [issue("field.missing", field=field)]
+    return []
+
+
+def duplicate_texts(texts: Iterable[LocalText], field: str) -> list[Issue]:
+    """An issue for each text equal (after folding) to an earlier one in the list."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for index, text in enumerate(texts):
+        folded = (normalise_for_hash(text.zh), normalise_for_hash(text.en))
+        if folded in seen:
+            found.append(issue("text.duplicate", field=f"{field}[{index}]",
+                               value=text.zh or text.en))
+        seen.add(folded)
+    return found
+
+
+def too_few(count: int, minimum: int, field: str) -> list[Issue]:
+    """An issue when a list holds fewer than ``minimum`` entries."""
+    if count >= minimum:
+        return []
+    return [issue("list.too_few", field=field, minimum=minimum, count=count)]
+
+
+def shuffled(values: list, rng: random.Random, enabled: bool = True) -> list:
+    """A shuffled copy of ``values`` (or the copy unshuffled when disabled)."""
+    copy = list(values)
+    if enabled:
+        rng.shuffle(copy)
+    return copy
+
+
+def shape_issue(expected: str) -> list[Issue]:
+    """The issue for a response of the wrong shape."""
+    return [issue("response.shape", field="response", expected=expected)]
+
+
+def too_long_issue(response: Any, limit: int) -> list[Issue]:
+    """The issue for a typed response longer than ``limit`` characters (else none)."""
+    if isinstance(response, str) and len(response) > limit:
+        return [issue("response.too_long", field="response", limit=limit)]
+    return []
+
+
+def unknown_id_issue(value: Any) -> list[Issue]:
+    """The issue for a response naming an id the question does not have."""
+    return [issue("response.unknown_id", field="response", value=str(value)[:40])]
