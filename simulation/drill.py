@@ -1,0 +1,170 @@
+"""Interactive drills, event-sourced: a drill is (scenario, seed, timed actions).
+
+``Drill(scenario, seed, actions).state_at(t)`` replays that record up to ``t`` seconds and
+returns the KPIs so far and the live center (callers waiting, agents busy and idle, technician
+backlog, alerts as they happened). Nothing but the record is needed to rebuild a state, so the
+web app stores only the record.
+
+Replay is deterministic: actions run as urgent events at their time, before any ordinary
+event at the same instant, so a drill advanced step by step (the live page polling every
+second) passes through exactly the states a fresh replay produces. A drill keeps its engine
+between calls and only replays from the start when asked about an earlier time or when an
+action is inserted before the time already simulated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenarios import Scenario
+
+from .drill_actions import ACTION_TYPES, DrillAction
+from .drill_state import snapshot
+from .engine import Engine
+from .engine_flow import _Timer
+from .texts import render
+
+URGENT = 0
+
+
+class DrillError(ValueError):
+    """Bad drill input; ``issues`` lists ``(path, {zh, en})`` for every problem."""
+
+    def __init__(self, issues: list[tuple[str, dict]]):
+        self.issues = issues
+        super().__init__("; ".join(f"{path}: {text['en']}" for path, text in issues))
+
+
+def _issue(issues: list, path: str, code: str, **params: Any) -> None:
+    issues.append((path, render("drill_errors", code, params)))
+
+
+def parse_action(raw: Any, scenario: Scenario, path: str, issues: list,
+                 pulled: dict[str, int]) -> DrillAction | None:
+    """Validate one action (dict or :class:`DrillAction`), filling parameter defaults."""
+    data = raw.to_dict() if isinstance(raw, DrillAction) else raw
+    if not isinstance(data, dict):
+        _issue(issues, path, "not_a_mapping", got=repr(data))
+        return None
+    kind = ACTION_TYPES.get(data.get("type"))
+    if kind is None:
+        _issue(issues, f"{path}.type", "unknown_type", got=repr(data.get("type")),
+               allowed=", ".join(ACTION_TYPES))
+        return None
+    time = data.get("time")
+    if isinstance(time, bool) or not isinstance(time, int | float) or \
+            not 0 <= time < scenario.horizon_seconds:
+        _issue(issues, f"{path}.time", "bad_time", got=repr(time),
+               horizon=f"{scenario.horizon_seconds:g}")
+        return None
+    params = data.get("params") or {}
+    if not isinstance(params, dict):
+        _issue(issues, f"{path}.params", "not_a_mapping", got=repr(params))
+        return None
+    values = _params(kind, params, scenario, f"{path}.params", issues)
+    if values is None:
+        return None
+    if kind.name == "pull_back_office":
+        group = scenario.group(values["group"])
+        already = pulled.get(group.name, 0)
+        if already + values["count"] > group.back_office_staff:
+            _issue(issues, f"{path}.params.count", "too_many_back_office", group=group.name,
+                   available=group.back_office_staff, pulled=already)
+            return None
+        pulled[group.name] = already + values["count"]
+    return DrillAction(kind.name, float(time), values)
+
+
+def _params(kind, params: dict, scenario: Scenario, path: str, issues: list) -> dict | None:
+    values, ok = {}, True
+    for name in params:
+        if name not in kind.params:
+            _issue(issues, f"{path}.{name}", "unknown_param", got=name,
+                   allowed=", ".join(kind.params) or "-")
+            ok = False
+    for name, spec in kind.params.items():
+        if name not in params and spec.default is None:
+            _issue(issues, f"{path}.{name}", "missing_param", got=name)
+            ok = False
+            continue
+        value = params.get(name, spec.default)
+        if not kind.value_ok(spec, value, scenario):
+            _issue(issues, f"{path}.{name}", "bad_value", got=repr(value),
+                   allowed=kind.allowed(spec, scenario))
+            ok = False
+        values[name] = value
+    return values if ok else None
+
+
+def parse_actions(raw_actions, scenario: Scenario) -> tuple[DrillAction, ...]:
+    """Validate every action; raise :class:`DrillError` listing all problems."""
+    issues: list = []
+    pulled: dict[str, int] = {}
+    ordered = sorted(enumerate(raw_actions), key=lambda pair: _time_key(pair[1]))
+    parsed = {}
+    for index, raw in ordered:
+        action = parse_action(raw, scenario, f"actions[{index}]", issues, pulled)
+        parsed[index] = action
+    if issues:
+        raise DrillError(issues)
+    return tuple(parsed[index] for index, _ in ordered)
+
+
+def _time_key(raw) -> float:
+    time = raw.time if isinstance(raw, DrillAction) else (raw or {}).get("time") \
+        if isinstance(raw, dict) else None
+    return float(time) if isinstance(time, int | float) and not isinstance(time, bool) else 0.0
+
+
+class Drill:
+    """A replayable drill: ``state_at(t)`` gives the center's state ``t`` seconds in."""
+
+    def __init__(self, scenario: Scenario, seed: int = 1, actions=()):
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.actions = parse_actions(list(actions), scenario)
+        self._engine: Engine | None = None
+        self._scheduled = 0
+
+    def with_action(self, action) -> Drill:
+        """A new drill record with ``action`` added (the engine is reused when possible)."""
+        drill = Drill(self.scenario, self.seed, [*self.actions, action])
+        engine = self._engine
+        last = drill.actions[-1]
+        if engine is not None and drill.actions[:-1] == self.actions and \
+                last.time > engine.env.now:
+            drill._engine, drill._scheduled = engine, self._scheduled
+            self._engine = None
+            drill._schedule_pending()
+        return drill
+
+    def _fresh_engine(self) -> Engine:
+        engine = Engine(self.scenario, seed=self.seed, replication=0)
+        self._engine, self._scheduled = engine, 0
+        self._schedule_pending()
+        return engine
+
+    def _schedule_pending(self) -> None:
+        engine = self._engine
+        for action in self.actions[self._scheduled:]:
+            delay = max(0.0, action.time - engine.env.now)
+            engine.env.schedule(_Timer((self._apply,), action), URGENT, delay)
+        self._scheduled = len(self.actions)
+
+    def _apply(self, event) -> None:
+        action: DrillAction = event._value
+        ACTION_TYPES[action.type].apply(self._engine, action.params)
+        self._engine.alert("action_applied", action=action.type, **{
+            k: v for k, v in action.params.items() if k in ("queue", "group")})
+
+    def state_at(self, t: float) -> dict:
+        """KPIs so far and the live center at ``t`` seconds (0 ≤ t ≤ horizon)."""
+        if isinstance(t, bool) or not isinstance(t, int | float) or \
+                not 0 <= t <= self.scenario.horizon_seconds:
+            raise DrillError([("t", render("drill_errors", "bad_time_query", {
+                "got": repr(t), "horizon": f"{self.scenario.horizon_seconds:g}"}))])
+        engine = self._engine
+        if engine is None or engine.env.now > t:
+            engine = self._fresh_engine()
+        engine.advance(t)
+        return snapshot(engine, float(t), self.actions)

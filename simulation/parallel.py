@@ -1,0 +1,143 @@
+"""Run replications in parallel: a process pool by default, RQ workers when ``REDIS_URL`` is set.
+
+One small interface, :func:`run_replications`, and one picklable job function,
+:func:`run_replication`, whatever the backend: the same job runs in a local process or on a
+worker machine (``rq worker simulation``), so a sweep scales out without code changes.
+Replication ``r`` always uses the streams keyed ``(seed, r)``, so results do not depend on the
+backend, the number of workers or the order jobs finish in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from scenarios import Scenario
+
+from .engine import Engine
+from .results import RunResult
+
+RQ_QUEUE = "simulation"
+
+
+def run_replication(payload: tuple[Scenario, int, int]) -> RunResult:
+    """Job function: simulate replication ``r`` of ``scenario`` with ``seed``."""
+    scenario, seed, replication = payload
+    return Engine(scenario, seed=seed, replication=replication).run()
+
+
+class _Backend:
+    """Backends are context managers so a pool can live across several ``map`` calls."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release workers (nothing to do for most backends)."""
+
+
+class InProcessBackend(_Backend):
+    """Runs jobs one after the other in this process (tests, one replication)."""
+
+    def map(self, function: Callable, payloads: Sequence) -> list:
+        """Results of ``function`` over ``payloads``, in order."""
+        return [function(payload) for payload in payloads]
+
+
+class ProcessPoolBackend(_Backend):
+    """Runs jobs on a local process pool (all cores by default), kept until :meth:`close`."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable, payloads: Sequence) -> list:
+        """Results of ``function`` over ``payloads``, in order."""
+        if self.workers <= 1 or len(payloads) <= 1:
+            return InProcessBackend().map(function, payloads)
+        if self._pool is None:
+            # fork: workers inherit the imported modules, so start-up costs milliseconds.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            self._pool = ProcessPoolExecutor(self.workers,
+                                             mp_context=multiprocessing.get_context(method))
+        return list(self._pool.map(function, payloads))
+
+    def close(self) -> None:
+        """Shut the pool down."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+class RQBackend(_Backend):
+    """Enqueues jobs on Redis (RQ) and waits for the workers' results.
+
+    ``before_wait(queue)`` is called once the jobs are enqueued; tests use it to run an
+    in-process ``SimpleWorker`` in burst mode.
+    """
+
+    def __init__(self, redis_url: str | None = None, queue_name: str = RQ_QUEUE,
+                 timeout: float = 3600.0, poll_seconds: float = 0.1,
+                 before_wait: Callable | None = None, connection=None):
+        self.redis_url = redis_url or os.environ.get("REDIS_URL")
+        self.queue_name = queue_name
+        self.timeout = timeout
+        self.poll_seconds = poll_seconds
+        self.before_wait = before_wait
+        self.connection = connection
+
+    def queue(self):
+        """The RQ queue jobs go to."""
+        from redis import Redis
+        from rq import Queue
+        connection = self.connection or Redis.from_url(self.redis_url)
+        return Queue(self.queue_name, connection=connection)
+
+    def map(self, function: Callable, payloads: Sequence) -> list:
+        """Enqueue one job per payload, wait for all, return results in order."""
+        queue = self.queue()
+        jobs = [queue.enqueue(function, payload, job_timeout=int(self.timeout),
+                              result_ttl=3600, failure_ttl=86400) for payload in payloads]
+        if self.before_wait is not None:
+            self.before_wait(queue)
+        deadline = time.monotonic() + self.timeout
+        pending = list(jobs)
+        while pending:
+            pending = [job for job in pending if not self._finished(job)]
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"{len(pending)} simulation job(s) did not finish in time")
+            if pending:
+                time.sleep(self.poll_seconds)
+        return [job.return_value() for job in jobs]
+
+    @staticmethod
+    def _finished(job) -> bool:
+        status = job.get_status(refresh=True)
+        if status in ("failed", "stopped", "canceled"):
+            raise RuntimeError(f"simulation job {job.id} {status}: {job.exc_info or ''}")
+        return status == "finished"
+
+
+def default_backend(workers: int | None = None):
+    """RQ when ``REDIS_URL`` is set, else a process pool over ``workers`` (all cores)."""
+    if os.environ.get("REDIS_URL"):
+        return RQBackend()
+    return ProcessPoolBackend(workers)
+
+
+def run_replications(scenario: Scenario, replications: int = 10, seed: int = 1, *,
+                     workers: int | None = None, backend=None) -> list[RunResult]:
+    """Simulate ``replications`` independent replications; results in replication order."""
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    payloads = [(scenario, seed, r) for r in range(replications)]
+    if backend is not None:
+        return backend.map(run_replication, payloads)
+    with default_backend(workers) as own:
+        return own.map(run_replication, payloads)
