@@ -1,0 +1,104 @@
+"""Assigning courses and learning paths to people: chosen users, a department, or new hires.
+
+"New hires" are active users whose ``hired_on`` lies within the last `NEW_HIRE_DAYS` days
+(the onboarding window). A department or new-hire assignment is expanded to one row per person
+at the moment it is made. Assigning the same thing to the same person again updates the due
+date instead of adding a second row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from lms.auth.models import Department, User
+from lms.courses.models import Course, LearningPath
+from lms.courses.models_progress import Assignment
+from lms.extensions import db
+
+NEW_HIRE_DAYS = 90
+TARGETS = ("users", "department", "new_hires")
+
+
+@dataclass
+class AssignResult:
+    """How many people got a new assignment and how many had their due date changed."""
+
+    created: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        """Everyone the assignment reached."""
+        return self.created + self.updated
+
+
+def new_hires(today: date | None = None) -> list[User]:
+    """Active users hired within the last `NEW_HIRE_DAYS` days (not in the future)."""
+    today = today or date.today()
+    since = today - timedelta(days=NEW_HIRE_DAYS)
+    query = (select(User).where(User.active.is_(True), User.hired_on.is_not(None),
+                                User.hired_on >= since, User.hired_on <= today)
+             .order_by(User.employee_no))
+    return list(db.session.scalars(query))
+
+
+def department_members(department_id: int) -> list[User]:
+    """Active users of a department."""
+    query = (select(User).where(User.department_id == department_id, User.active.is_(True))
+             .order_by(User.employee_no))
+    return list(db.session.scalars(query))
+
+
+def people_for(target: str, user_ids=(), department_id: int | None = None,
+               today: date | None = None) -> list[User]:
+    """The people a target names: ``users`` (ids), ``department`` or ``new_hires``."""
+    if target == "users":
+        ids = [int(i) for i in user_ids]
+        return list(db.session.scalars(select(User).where(User.id.in_(ids))
+                                       .order_by(User.employee_no)))
+    if target == "department":
+        if department_id is None or db.session.get(Department, department_id) is None:
+            raise ValueError(f"unknown department {department_id}")
+        return department_members(department_id)
+    if target == "new_hires":
+        return new_hires(today)
+    raise ValueError(f"unknown target {target!r}; allowed: {', '.join(TARGETS)}")
+
+
+def assign(item: Course | LearningPath, people: list[User], due_on: date | None,
+           assigned_by: User | None, source: str = "users") -> AssignResult:
+    """Assign a course or path to ``people`` with a due date; the caller commits."""
+    is_course = isinstance(item, Course)
+    created = updated = 0
+    for person in people:
+        query = select(Assignment).where(Assignment.user_id == person.id)
+        query = query.where(Assignment.course_id == item.id if is_course
+                            else Assignment.path_id == item.id)
+        existing = db.session.scalar(query.limit(1))
+        if existing is not None:
+            existing.due_on = due_on
+            updated += 1
+            continue
+        db.session.add(Assignment(
+            user_id=person.id, course_id=item.id if is_course else None,
+            path_id=None if is_course else item.id, due_on=due_on, source=source,
+            assigned_by_id=assigned_by.id if assigned_by else None))
+        created += 1
+    db.session.flush()
+    return AssignResult(created, updated)
+
+
+def assignments_of(item: Course | LearningPath) -> list[Assignment]:
+    """Every assignment of a course or path, by person."""
+    column = Assignment.course_id if isinstance(item, Course) else Assignment.path_id
+    query = (select(Assignment).join(User, User.id == Assignment.user_id)
+             .where(column == item.id).order_by(User.employee_no))
+    return list(db.session.scalars(query))
+
+
+def withdraw(assignment: Assignment) -> None:
+    """Remove an assignment (views and results stay); the caller commits."""
+    db.session.delete(assignment)

@@ -1,0 +1,166 @@
+"""The trainer dashboard: enrolment figures per course, path and department, and exports.
+
+An *enrolment* is one (person, course) pair that is assigned, directly or through a path. Each
+group (a course, a path, a department) reports: enrolled people, in progress, completed,
+overdue, and the average progress in percent. For a path, a person counts as completed when
+every course of the path is complete, and their progress is the mean over the path's courses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.courses.models import LearningPath
+from lms.courses.models_progress import Assignment
+from lms.courses.progress import CourseProgress, ProgressBook
+from lms.extensions import db
+from lms.i18n import localized
+
+EXPORT_COLUMNS = ("employee_no", "name", "department", "course", "due_on", "progress_percent",
+                  "status", "overdue", "completed_at")
+
+
+@dataclass
+class Enrolment:
+    """One person's progress in one assigned course."""
+
+    user: User
+    progress: CourseProgress
+
+    @property
+    def department(self) -> str:
+        """The person's department name, or an empty string."""
+        return self.user.department.name if self.user.department else ""
+
+
+@dataclass
+class Figures:
+    """Counts for one group of enrolments."""
+
+    key: object
+    label: object
+    enrolled: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    overdue: int = 0
+    progress_sum: float = 0.0
+
+    @property
+    def average(self) -> int:
+        """Average progress in percent."""
+        return round(self.progress_sum / self.enrolled) if self.enrolled else 0
+
+    def add(self, percent: float, status: str, overdue: bool) -> None:
+        """Count one person in this group."""
+        self.enrolled += 1
+        self.progress_sum += percent
+        self.completed += status == "completed"
+        self.in_progress += status == "in_progress"
+        self.overdue += overdue
+
+
+def _assigned_users() -> list[User]:
+    ids = set(db.session.scalars(select(Assignment.user_id)))
+    return list(db.session.scalars(select(User).where(User.id.in_(ids))
+                                   .order_by(User.employee_no)))
+
+
+def enrolments(today: date | None = None, department_id: int | None = None,
+               book: ProgressBook | None = None) -> list[Enrolment]:
+    """Every assigned (person, course) pair with its progress."""
+    users = [u for u in _assigned_users()
+             if department_id is None or u.department_id == department_id]
+    book = book or ProgressBook([u.id for u in users], today)
+    rows = []
+    for user in users:
+        for course, due_on in book.assigned_courses(user.id).items():
+            rows.append(Enrolment(user, book.progress(user.id, course, due_on)))
+    return rows
+
+
+def by_course(rows: list[Enrolment]) -> list[Figures]:
+    """Figures per course."""
+    groups: dict[int, Figures] = {}
+    for row in rows:
+        course = row.progress.course
+        figures = groups.setdefault(course.id, Figures(course, course.title))
+        figures.add(row.progress.percent, row.progress.status, row.progress.overdue)
+    return sorted(groups.values(), key=lambda f: (f.key.curriculum.position, f.key.position))
+
+
+def by_department(rows: list[Enrolment]) -> list[Figures]:
+    """Figures per department (each person-course pair counts once)."""
+    groups: dict[str, Figures] = {}
+    for row in rows:
+        name = row.department
+        figures = groups.setdefault(name, Figures(name, name or "—"))
+        figures.add(row.progress.percent, row.progress.status, row.progress.overdue)
+    return sorted(groups.values(), key=lambda f: f.key)
+
+
+def by_path(today: date | None = None) -> list[Figures]:
+    """Figures per learning path: one entry per assigned person."""
+    users = _assigned_users()
+    book = ProgressBook([u.id for u in users], today)
+    groups: dict[int, Figures] = {}
+    paths = list(db.session.scalars(select(LearningPath).order_by(LearningPath.position,
+                                                                   LearningPath.id)))
+    for path in paths:
+        groups[path.id] = Figures(path, path.title)
+    for user in users:
+        for path, due_on in book.assigned_paths(user.id).items():
+            progresses = [book.progress(user.id, c) for c in path.courses]
+            done = bool(progresses) and all(p.status == "completed" for p in progresses)
+            started = any(p.started for p in progresses)
+            status = "completed" if done else ("in_progress" if started else "not_started")
+            overdue = not done and due_on is not None and due_on < book.today
+            percent = (sum(p.percent for p in progresses) / len(progresses)) if progresses else 0
+            groups[path.id].add(percent, status, overdue)
+    return [f for f in groups.values() if f.enrolled]
+
+
+def overdue(rows: list[Enrolment]) -> list[Enrolment]:
+    """Enrolments past their due date and not complete, the longest overdue first."""
+    late = [row for row in rows if row.progress.overdue]
+    return sorted(late, key=lambda r: (r.progress.due_on, r.user.employee_no))
+
+
+def export_rows(rows: list[Enrolment], language: str) -> list[list]:
+    """Table rows (header first) for CSV/XLSX, course titles in ``language``."""
+    table = [list(EXPORT_COLUMNS)]
+    for row in rows:
+        p = row.progress
+        table.append([
+            row.user.employee_no, row.user.name, row.department,
+            localized(p.course.title, language), p.due_on.isoformat() if p.due_on else "",
+            p.percent, p.status, "yes" if p.overdue else "no",
+            p.completed_at.strftime("%Y-%m-%d %H:%M") if p.completed_at else "",
+        ])
+    return table
+
+
+def to_csv(table: list[list]) -> bytes:
+    """UTF-8 CSV with a byte-order mark so spreadsheet programs read the Chinese."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: list[list], sheet_title: str = "progress") -> bytes:
+    """An XLSX workbook with one sheet holding ``table``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    for row in table:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,99 @@
+"""Who must learn what, and how far they got: assignments, lesson views, results, completions.
+
+An `Assignment` gives one user one course or one learning path with a due date; assigning to a
+department or to "all new hires" creates one row per person at that moment (people joining
+later are assigned again by the trainer). Progress is never stored as a number: it is computed
+from `LessonView` and `ActivityResult` rows, so it cannot drift. A `CourseCompletion` /
+`PathCompletion` row records the moment the completion rule was first met.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.auth.models import User, utcnow
+from lms.courses.models import Course, LearningPath
+from lms.extensions import db
+
+ASSIGNMENT_SOURCES = ("users", "department", "new_hires")
+
+
+class Assignment(db.Model):
+    """One course or one learning path assigned to one user, due on a date."""
+
+    __tablename__ = "course_assignments"
+    __table_args__ = (
+        CheckConstraint("(course_id IS NULL) <> (path_id IS NULL)", name="course_or_path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    path_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_paths.id", ondelete="CASCADE"))
+    due_on: Mapped[date | None]
+    #: How the trainer chose the people: ``users``, ``department`` or ``new_hires``.
+    source: Mapped[str] = mapped_column(String(16), default="users")
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+    course: Mapped[Course | None] = relationship()
+    path: Mapped[LearningPath | None] = relationship()
+
+
+class LessonView(db.Model):
+    """A user opened a lesson: when first and when last."""
+
+    __tablename__ = "course_lesson_views"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("course_lessons.id", ondelete="CASCADE"), primary_key=True)
+    first_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityResult(db.Model):
+    """The outcome of an exam, drill or survey, received through the ``activity_result`` signal."""
+
+    __tablename__ = "course_activity_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The activity kind that sent it (``exam``, ``roleplay``, ``emergency_drill``, ``survey``).
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The activity's reference key, e.g. ``exam:service-standards-final``.
+    ref: Mapped[str] = mapped_column(String(120), index=True)
+    passed: Mapped[bool | None]
+    #: 0..1, or None when the activity gives no score.
+    score: Mapped[float | None] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CourseCompletion(db.Model):
+    """The moment a user first met a course's completion rule."""
+
+    __tablename__ = "course_completions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PathCompletion(db.Model):
+    """The moment a user completed every course of a learning path."""
+
+    __tablename__ = "learning_path_completions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    path_id: Mapped[int] = mapped_column(
+        ForeignKey("learning_paths.id", ondelete="CASCADE"), primary_key=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,207 @@
+"""Course pages for trainees ("My learning", course and lesson pages), assets, the CLI loader.
+
+Trainers and administrators open the same course and lesson pages as a preview (drafts too);
+their visits are not recorded. A trainee gets 404 for an unpublished course and 403 for one
+not assigned to them. The authoring and dashboard pages live in `routes_manage` and
+`routes_dashboard` on the same blueprint.
+"""
+
+import io
+
+import click
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import escape
+from sqlalchemy import select
+
+from lms.auth.access import roles_required, signed_in
+from lms.courses import content_service, progress
+from lms.courses.blueprint import bp
+from lms.courses.markdown import render_markdown
+from lms.courses.models import Course, LessonAsset
+from lms.courses.models_progress import PathCompletion
+from lms.extensions import db
+from lms.home.widgets import register_widget
+from lms.i18n import localized
+from lms.signals import activity_result
+
+__all__ = ["bp"]
+
+AUTHOR_ROLES = ("trainer", "admin")
+activity_result.connect(progress.record_activity_result)
+
+
+def can_author(user) -> bool:
+    """Trainers and administrators see every course, drafts included, as a preview."""
+    return user.has_role(*AUTHOR_ROLES)
+
+
+def course_for_learner(slug: str) -> tuple[Course, bool]:
+    """The course and whether the visit counts as learning; aborts with 404/403 otherwise."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        abort(404)
+    assigned = course.published and progress.is_assigned(current_user.id, course)
+    if can_author(current_user):
+        return course, assigned
+    if not course.published:
+        abort(404)
+    if not assigned:
+        abort(403)
+    return course, True
+
+
+def asset_resolver(course: Course):
+    """Maps ``assets/<name>`` in lesson Markdown to the URL that serves it."""
+    return lambda name: url_for("courses.asset", course_id=course.id, name=name)
+
+
+def render_lesson_text(course: Course, text: str | None) -> str:
+    """Sanitised HTML of a lesson's Markdown."""
+    return render_markdown(text or "", asset_resolver(course)) if text else ""
+
+
+@bp.route("/my")
+@roles_required("trainee")
+def my_learning():
+    """The trainee's assigned paths and courses with progress, due dates and resume links."""
+    book = progress.book_for(current_user.id)
+    courses = [book.progress(current_user.id, course, due)
+               for course, due in book.assigned_courses(current_user.id).items()]
+    courses.sort(key=lambda p: (p.status == "completed", p.due_on is None, p.due_on or 0))
+    paths = []
+    for path, due in book.assigned_paths(current_user.id).items():
+        row = db.session.get(PathCompletion, (current_user.id, path.id))
+        paths.append({"path": path, "due_on": due, "percent": book.path_percent(
+            current_user.id, path), "completed_at": row.completed_at if row else None,
+            "overdue": row is None and due is not None and due < book.today})
+    return render_template("courses/my_learning.html", courses=courses, paths=paths,
+                           today=book.today)
+
+
+@bp.route("/c/<slug>")
+@signed_in
+def course_page(slug: str):
+    """A course: modules and lessons with what is viewed, activities, rule and progress."""
+    course, learner = course_for_learner(slug)
+    book = progress.book_for(current_user.id)
+    due = book.assigned_courses(current_user.id).get(course)
+    state = book.progress(current_user.id, course, due)
+    return render_template("courses/course.html", course=course, state=state,
+                           viewed=book.viewed[current_user.id], learner=learner,
+                           preview=not learner)
+
+
+@bp.route("/c/<slug>/<lesson_slug>")
+@signed_in
+def lesson_page(slug: str, lesson_slug: str):
+    """A lesson; opening it marks it viewed (for trainees), with previous/next links."""
+    course, learner = course_for_learner(slug)
+    lessons = course.lessons
+    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    state = progress.book_for(current_user.id).progress(current_user.id, course)
+    if state.locked and not can_author(current_user):
+        flash(_("This course opens when its prerequisites are complete."), "warning")
+        return redirect(url_for("courses.course_page", slug=course.slug))
+    if learner and not state.locked:
+        progress.record_view(current_user.id, lesson)
+        db.session.commit()
+    index = lessons.index(lesson)
+    language = str(get_locale() or "zh")
+    state = progress.book_for(current_user.id).progress(current_user.id, course)
+    return render_template(
+        "courses/lesson.html", course=course, lesson=lesson, state=state, learner=learner,
+        body=_without_repeated_title(render_lesson_text(course, lesson.body(language)),
+                                     localized(lesson.title, language)),
+        case=render_lesson_text(course, lesson.case_study(language)),
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        position=index + 1, total=len(lessons), preview=not learner)
+
+
+def _without_repeated_title(html: str, title: str) -> str:
+    """Drop a leading ``<h1>`` that repeats the lesson title the page already shows."""
+    heading = f"<h1>{escape(title)}</h1>"
+    return html[len(heading):].lstrip() if html.startswith(heading) else html
+
+
+@bp.route("/assets/<int:course_id>/<name>")
+@signed_in
+def asset(course_id: int, name: str):
+    """An image or attachment of a course, only for people who may open the course."""
+    course = db.session.get(Course, course_id)
+    if course is None:
+        abort(404)
+    course_for_learner(course.slug)
+    found = db.session.scalar(select(LessonAsset).where(LessonAsset.course_id == course.id,
+                                                        LessonAsset.name == name))
+    if found is None or not content_service.asset_path(found).is_file():
+        abort(404)
+    # Assets are at most 5 MB; reading them whole closes the file before the response.
+    data = io.BytesIO(content_service.read_asset(found))
+    response = send_file(data, mimetype=found.content_type,
+                         as_attachment=found.content_type == "application/pdf",
+                         download_name=found.name)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _home_widget(user) -> dict:
+    """The trainee's next due courses for the home page."""
+    book = progress.book_for(user.id)
+    items = [book.progress(user.id, course, due)
+             for course, due in book.assigned_courses(user.id).items()]
+    open_items = [p for p in items if p.status != "completed"]
+    open_items.sort(key=lambda p: (p.due_on is None, p.due_on or 0))
+    return {"items": open_items[:5], "total": len(items),
+            "completed": sum(p.status == "completed" for p in items)}
+
+
+def _trainer_widget(user) -> dict:
+    """Enrolment totals and the overdue count for the trainer's home page."""
+    from lms.courses import dashboard
+
+    rows = dashboard.enrolments()
+    return {"enrolled": len(rows), "completed": sum(r.progress.status == "completed"
+                                                    for r in rows),
+            "overdue": len(dashboard.overdue(rows))}
+
+
+register_widget("trainee", "courses/_home_widget.html", _home_widget, order=10)
+register_widget("trainer", "courses/_trainer_widget.html", _trainer_widget, order=10)
+
+
+@bp.cli.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--draft", is_flag=True, help="Load the courses as drafts (default: published).")
+def load_command(path, draft):
+    """Load every course and learning path of PATH (default: the shipped content).
+
+    PATH may also be a single course folder (one holding course.yaml).
+    """
+    from lms.courses.bundle import CONTENT_DIR, BundleInvalid
+
+    try:
+        loaded = content_service.load_content(path or CONTENT_DIR,
+                                              status="draft" if draft else "published")
+    except BundleInvalid as invalid:
+        db.session.rollback()
+        for error in invalid.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(
+            f"{len(invalid.errors)} problem(s); nothing was loaded") from invalid
+    click.echo(f"{len(loaded['courses'])} courses: {', '.join(loaded['courses'])}")
+    click.echo(f"{len(loaded['paths'])} learning paths: {', '.join(loaded['paths'])}")
+
+
+# The authoring and dashboard views register themselves on ``bp`` when imported.
+from lms.courses import (  # noqa: E402, F401
+    routes_dashboard,
+    routes_import,
+    routes_manage,
+    routes_paths,
+)

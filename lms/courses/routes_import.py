@@ -1,0 +1,96 @@
+"""Course zips in and out: import with a preview (nothing imported on any error), export.
+
+An uploaded zip is checked completely first; errors name the file inside the zip and the line.
+A clean zip is kept under a random token until the trainer confirms the preview.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.auth.access import roles_required
+from lms.courses import content_service
+from lms.courses.blueprint import bp
+from lms.courses.bundle import BundleInvalid, read_course_zip
+from lms.courses.forms import ConfirmImportForm, ImportForm
+from lms.courses.models import Course
+from lms.courses.routes_manage import AUTHORS, editor_url, get_or_404
+from lms.extensions import db
+
+
+@bp.route("/manage/courses/<int:course_id>/export.zip")
+@roles_required(*AUTHORS)
+def export_course(course_id: int):
+    """Download the course as a zip of YAML + Markdown (+ assets)."""
+    course = get_or_404(Course, course_id)
+    try:
+        data = content_service.export_zip(course)
+    except BundleInvalid as invalid:
+        flash(_("The course cannot be exported yet: %(problems)s",
+                problems="; ".join(str(e) for e in invalid.errors[:10])), "danger")
+        return redirect(editor_url(course))
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f"attachment; filename={course.slug}.zip"})
+
+
+IMPORT_PREVIEW_SECONDS = 24 * 3600
+
+
+def _import_dir() -> Path:
+    """Where previewed zips wait for confirmation; those older than a day are removed."""
+    folder = content_service.asset_dir() / "imports"
+    folder.mkdir(exist_ok=True)
+    cutoff = time.time() - IMPORT_PREVIEW_SECONDS
+    for stale in folder.glob("*.zip"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    return folder
+
+
+@bp.route("/manage/import", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def import_course():
+    """Upload a course zip and preview what it will create; errors name file and line."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("courses/import.html", form=form, errors=[], preview=None), \
+            400 if form.errors else 200
+    data = form.file.data.read()
+    try:
+        bundle = read_course_zip(data)
+    except BundleInvalid as invalid:
+        return render_template("courses/import.html", form=form, errors=invalid.errors,
+                               preview=None, filename=form.file.data.filename), 400
+    token = secrets.token_hex(16)
+    (_import_dir() / f"{token}.zip").write_bytes(data)
+    existing = db.session.scalar(select(Course).where(Course.slug == bundle.slug))
+    return render_template("courses/import.html", form=form, errors=[], preview=bundle,
+                           existing=existing, confirm=ConfirmImportForm(token=token))
+
+
+@bp.route("/manage/import/confirm", methods=["POST"])
+@roles_required(*AUTHORS)
+def confirm_import():
+    """Import the previewed zip: a new course as a draft, or an update of the same slug."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    stored = _import_dir() / f"{form.token.data}.zip"
+    if not stored.is_file():
+        flash(_("The preview has expired; upload the zip again."), "danger")
+        return redirect(url_for("courses.import_course"))
+    try:
+        course = content_service.import_bundle(read_course_zip(stored.read_bytes()))
+        db.session.commit()
+    except BundleInvalid:
+        db.session.rollback()
+        flash(_("The zip could not be imported; upload it again."), "danger")
+        return redirect(url_for("courses.import_course"))
+    finally:
+        stored.unlink(missing_ok=True)
+    flash(_("Course %(slug)s imported.", slug=course.slug), "success")
+    return redirect(editor_url(course))

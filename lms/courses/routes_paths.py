@@ -1,0 +1,217 @@
+"""Trainer pages for learning paths, assignments and prerequisites."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import delete, select
+
+from lms.auth.access import roles_required
+from lms.auth.models import Department, User, UserRole
+from lms.courses import assignment, authoring, content_service
+from lms.courses.blueprint import bp
+from lms.courses.bundle import HoursSplit
+from lms.courses.forms import AssignForm, ConfirmForm, PathForm, PathItemForm, PrerequisiteForm
+from lms.courses.models import Course, Curriculum, LearningPath, PathItem, Prerequisite
+from lms.courses.routes_manage import AUTHORS, _bi, _fill_bi, get_or_404
+from lms.extensions import db
+from lms.formutil import choices
+from lms.i18n import localized
+
+
+def course_hours(course: Course) -> HoursSplit:
+    """Planned hours of a course and its activities, split by delivery mode."""
+    def split(mode, hours):
+        return HoursSplit(hours, 0.0) if mode == "online" else HoursSplit(0.0, hours)
+
+    total = split(course.delivery_mode, course.planned_hours)
+    for activity in course.activities:
+        total = total + split(activity.delivery_mode, activity.planned_hours)
+    return total
+
+
+def path_hours(path: LearningPath) -> HoursSplit:
+    """Planned hours of a path: its courses' hours, or its slots' for a template."""
+    total = HoursSplit(0.0, 0.0)
+    for course in path.courses:
+        total = total + course_hours(course)
+    for slot in path.slots or []:
+        hours = float(slot["planned_hours"])
+        total = total + (HoursSplit(hours, 0.0) if slot["delivery_mode"] == "online"
+                         else HoursSplit(0.0, hours))
+    return total
+
+
+def _all_courses() -> list[Course]:
+    query = (select(Course).join(Curriculum)
+             .order_by(Curriculum.position, Course.position, Course.id))
+    return list(db.session.scalars(query))
+
+
+@bp.route("/manage/paths/<int:path_id>")
+@roles_required(*AUTHORS)
+def manage_path(path_id: int):
+    """A path's courses in order (or template slots) with hours and the online share."""
+    path = get_or_404(LearningPath, path_id)
+    form = PathItemForm()
+    in_path = {c.id for c in path.courses}
+    form.course.choices = choices([(c.id, localized(c.title)) for c in _all_courses()
+                                   if c.id not in in_path])
+    return render_template("courses/manage_path.html", path=path, form=form,
+                           confirm=ConfirmForm(), hours=path_hours(path),
+                           course_hours=course_hours)
+
+
+@bp.route("/manage/paths/new", methods=["GET", "POST"])
+@bp.route("/manage/paths/<int:path_id>/edit", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_path(path_id: int | None = None):
+    """Create a learning path or edit its details."""
+    path = get_or_404(LearningPath, path_id) if path_id else None
+    form = PathForm(obj=path)
+    if request.method == "GET" and path:
+        _fill_bi(form, "title", path.title)
+        _fill_bi(form, "summary", path.summary)
+    if form.validate_on_submit():
+        taken = db.session.scalar(select(LearningPath).where(LearningPath.slug == form.slug.data))
+        if taken is not None and taken is not path:
+            form.slug.errors.append(_("Another path has this slug."))
+        else:
+            if path is None:
+                siblings = db.session.scalars(select(LearningPath)).all()
+                path = LearningPath(position=authoring.next_position(siblings))
+                db.session.add(path)
+            path.slug, path.kind = form.slug.data, form.kind.data
+            path.title, path.summary = _bi(form, "title"), _bi(form, "summary")
+            path.planned_hours = form.planned_hours.data
+            db.session.commit()
+            flash(_("Learning path saved."), "success")
+            return redirect(url_for("courses.manage_path", path_id=path.id))
+    return render_template("courses/form.html", form=form, heading=_("Learning path"),
+                           back=url_for("courses.manage")), 400 if form.errors else 200
+
+
+@bp.route("/manage/paths/<int:path_id>/items", methods=["POST"])
+@roles_required(*AUTHORS)
+def add_path_item(path_id: int):
+    """Add a course at the end of a path."""
+    path = get_or_404(LearningPath, path_id)
+    form = PathItemForm()
+    form.course.choices = choices([(c.id, "") for c in _all_courses()])
+    if form.validate_on_submit() and form.course.data not in {c.id for c in path.courses}:
+        path.items.append(PathItem(course=get_or_404(Course, form.course.data),
+                                   position=authoring.next_position(path.items)))
+        db.session.commit()
+        flash(_("Course added to the path."), "success")
+    else:
+        flash(_("Choose a course that is not in the path yet."), "danger")
+    return redirect(url_for("courses.manage_path", path_id=path.id))
+
+
+def _item_choices() -> list:
+    paths = db.session.scalars(select(LearningPath).order_by(LearningPath.position)).all()
+    pairs = [(f"path:{p.id}", _("Path: %(title)s", title=localized(p.title)))
+             for p in paths if p.kind != "in_service_template"]
+    pairs += [(f"course:{c.id}", _("Course: %(title)s", title=localized(c.title)))
+              for c in _all_courses()]
+    return choices(pairs)
+
+
+def _chosen_item(value: str):
+    kind, _sep, number = (value or "").partition(":")
+    if kind not in ("path", "course") or not number.isdigit():
+        return None
+    return db.session.get(LearningPath if kind == "path" else Course, int(number))
+
+
+@bp.route("/manage/assign", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def assign():
+    """Assign a course or path to people, a department, or all new hires, with a due date."""
+    form = AssignForm()
+    form.item.choices = _item_choices()
+    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    form.department.choices = choices([(d.id, d.name) for d in departments])
+    trainees = db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == "trainee", User.active.is_(True))
+        .order_by(User.employee_no)).all()
+    form.users.choices = choices([(u.id, f"{u.employee_no} {u.name}") for u in trainees])
+    if request.method == "GET" and request.args.get("item"):
+        form.item.data = request.args["item"]
+    if form.validate_on_submit():
+        item = _chosen_item(form.item.data)
+        people = assignment.people_for(form.target.data, form.users.data or [],
+                                       form.department.data)
+        if form.due_on.data < date.today():
+            form.due_on.errors.append(_("The due date is in the past."))
+        elif not people:
+            flash(_("Nobody matches this choice; nothing was assigned."), "warning")
+        else:
+            result = assignment.assign(item, people, form.due_on.data, current_user,
+                                       form.target.data)
+            db.session.commit()
+            flash(_("Assigned to %(n)d people (%(new)d new, %(updated)d due dates updated).",
+                    n=result.total, new=result.created, updated=result.updated), "success")
+            return redirect(url_for("courses.assignments", item=form.item.data))
+    return render_template("courses/assign.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/manage/assignments")
+@roles_required(*AUTHORS)
+def assignments():
+    """Who has a course or path assigned, and withdrawing an assignment."""
+    item = _chosen_item(request.args.get("item", ""))
+    rows = assignment.assignments_of(item) if item is not None else []
+    return render_template("courses/assignments.html", item=item, rows=rows,
+                           item_key=request.args.get("item", ""), confirm=ConfirmForm(),
+                           choices=_item_choices())
+
+
+@bp.route("/manage/assignments/<int:assignment_id>/withdraw", methods=["POST"])
+@roles_required(*AUTHORS)
+def withdraw(assignment_id: int):
+    """Withdraw one assignment; what the person already did is kept."""
+    from lms.courses.models_progress import Assignment
+
+    row = get_or_404(Assignment, assignment_id)
+    key = f"course:{row.course_id}" if row.course_id else f"path:{row.path_id}"
+    if ConfirmForm().validate_on_submit():
+        assignment.withdraw(row)
+        db.session.commit()
+        flash(_("Assignment withdrawn."), "success")
+    return redirect(url_for("courses.assignments", item=key))
+
+
+@bp.route("/manage/prerequisites", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def prerequisites():
+    """Which course opens after which."""
+    form = PrerequisiteForm()
+    course_choices = choices([(c.id, localized(c.title)) for c in _all_courses()])
+    form.course.choices, form.required_course.choices = course_choices, list(course_choices)
+    if form.validate_on_submit():
+        course = get_or_404(Course, form.course.data)
+        needed = get_or_404(Course, form.required_course.data)
+        if content_service.add_prerequisite(course, needed):
+            db.session.commit()
+            flash(_("Saved: %(course)s opens after %(needed)s.", course=localized(course.title),
+                    needed=localized(needed.title)), "success")
+            return redirect(url_for("courses.prerequisites"))
+        form.required_course.errors.append(_(
+            "Not added: it exists already, names the course itself, or would make a loop."))
+    rows = db.session.scalars(select(Prerequisite)).all()
+    return render_template("courses/prerequisites.html", form=form, rows=rows,
+                           confirm=ConfirmForm()), 400 if form.errors else 200
+
+
+@bp.route("/manage/prerequisites/<int:course_id>/<int:required_id>/delete", methods=["POST"])
+@roles_required(*AUTHORS)
+def delete_prerequisite(course_id: int, required_id: int):
+    """Remove one prerequisite."""
+    if ConfirmForm().validate_on_submit():
+        db.session.execute(delete(Prerequisite).where(
+            Prerequisite.course_id == course_id, Prerequisite.required_course_id == required_id))
+        db.session.commit()
+        flash(_("Prerequisite removed."), "success")
+    return redirect(url_for("courses.prerequisites"))
