@@ -1,0 +1,1 @@
+"""Planner workspace: scenarios, simulation runs, comparisons, staffing and reports."""

@@ -1,0 +1,105 @@
+"""Emergency drills: who drills which scenario, the drill clock, and every action taken.
+
+A drill is event-sourced like the engine's interactive drills: (scenario, seed, timed
+actions). The clock is not stored as a number but as start/pause/resume/finish events with
+wall times, so drill time = accumulated running wall time × compression, recomputed on every
+request; a closed browser or a server restart therefore resumes exactly where it was.
+"""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.auth.models import User, utcnow
+from lms.extensions import db
+
+DRILL_STATUSES = ("scheduled", "running", "paused", "finished")
+CLOCK_KINDS = ("start", "pause", "resume", "finish")
+
+
+class Drill(db.Model):
+    """One trainee's drill of one scenario, scheduled by a trainer."""
+
+    __tablename__ = "drills"
+    __table_args__ = (
+        CheckConstraint("status IN ('scheduled', 'running', 'paused', 'finished')",
+                        name="known_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The scenario's id (e.g. ``group_complaint_surge``), used in ``drill:<key>`` refs.
+    scenario_key: Mapped[str] = mapped_column(String(64))
+    #: The scenario as YAML when scheduled, so later edits cannot change a drill under way.
+    scenario_yaml: Mapped[str] = mapped_column(Text)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                   index=True)
+    #: Simulated seconds per real second (60 → one simulated hour per real minute).
+    compression: Mapped[float] = mapped_column(Float, default=60.0)
+    #: Random seed of the engine, shared by the reference runs of the debrief.
+    seed: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    #: Overall score 0..1 once scored.
+    score: Mapped[float | None] = mapped_column(Float)
+    #: The debrief (KPIs, step timeliness, comparisons) as JSON once scored.
+    debrief_json: Mapped[str | None] = mapped_column(Text)
+
+    trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
+    trainer: Mapped[User | None] = relationship(foreign_keys=[trainer_id])
+    clock_events: Mapped[list["DrillClockEvent"]] = relationship(
+        order_by="DrillClockEvent.id", cascade="all, delete-orphan")
+    actions: Mapped[list["DrillAction"]] = relationship(
+        order_by="DrillAction.id", cascade="all, delete-orphan")
+
+    def title(self, lang: str) -> str:
+        """The scenario title in ``lang``."""
+        return self.title_zh if lang == "zh" else self.title_en
+
+    @property
+    def debrief(self) -> dict | None:
+        """The stored debrief, or None before scoring."""
+        return json.loads(self.debrief_json) if self.debrief_json else None
+
+
+class DrillClockEvent(db.Model):
+    """The drill clock started, paused, resumed or finished at a wall time."""
+
+    __tablename__ = "drill_clock_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('start', 'pause', 'resume', 'finish')", name="known_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DrillAction(db.Model):
+    """One decision of the duty supervisor, at its drill time."""
+
+    __tablename__ = "drill_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"),
+                                          index=True)
+    #: Engine action name or procedural step, e.g. ``move_staff`` or ``report_manager``.
+    kind: Mapped[str] = mapped_column(String(48))
+    #: The action's parameters as JSON (e.g. ``{"from": "sales", "to": "complaint", "n": 3}``).
+    params_json: Mapped[str] = mapped_column(Text, default="{}")
+    #: Seconds of simulated time since the drill's start when the action was taken.
+    drill_seconds: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def params(self) -> dict:
+        """The parameters as a dict."""
+        return json.loads(self.params_json or "{}")

@@ -1,0 +1,244 @@
+"""Planner workspace pages: scenario library, my scenarios, editing (forms, tables, YAML),
+variants and history import. Runs, comparisons, staffing and reports are in ``views_runs``."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+import scenarios
+from lms import jobs
+from lms.auth.access import roles_required
+from lms.extensions import db
+from lms.home.widgets import register_widget
+from lms.planning import forms, history, scenario_store, service, tables
+from lms.planning.scenario_store import ScenarioInvalid
+
+bp = Blueprint("planning", __name__, url_prefix="/planning")
+_recovered = {"done": False}
+
+
+def lang() -> str:
+    """The page language, ``zh`` or ``en``."""
+    return "zh" if str(get_locale() or "zh").startswith("zh") else "en"
+
+
+@bp.before_app_request
+def _recover_jobs_once():
+    # A restart leaves in-process jobs "running" forever; settle them once per process.
+    if not _recovered["done"]:
+        _recovered["done"] = True
+        try:
+            jobs.recover_interrupted()
+        except Exception:  # noqa: BLE001 - the tables may not exist before migration
+            db.session.rollback()
+
+
+def _home_context(user) -> dict:
+    return {"planning_scenarios": scenario_store.list_for(user)[:5],
+            "planning_runs": service.history(user, limit=5)}
+
+
+register_widget("planner", "planning/_home_widget.html", _home_context)
+
+
+@bp.route("/")
+@roles_required("planner", "admin")
+def index():
+    """The workspace: my scenarios, the shipped library and recent runs."""
+    return render_template("planning/index.html", library=scenario_store.library(),
+                           mine=scenario_store.list_for(current_user),
+                           runs=service.history(current_user, limit=10),
+                           confirm=forms.NameForm(name="x"))
+
+
+@bp.route("/library/<library_id>/copy", methods=["POST"])
+@roles_required("planner")
+def copy_library(library_id: str):
+    """Copy a shipped scenario into my scenarios."""
+    if not forms.NameForm(name="x").validate_on_submit():
+        abort(400)
+    stored = scenario_store.copy_from_library(current_user, library_id, lang())
+    db.session.commit()
+    flash(_("Copied into your scenarios."), "success")
+    return redirect(url_for("planning.scenario", scenario_id=stored.id))
+
+
+@bp.route("/scenarios/<int:scenario_id>")
+@roles_required("planner", "admin")
+def scenario(scenario_id: int):
+    """One scenario: overview, run, variant, staffing."""
+    stored = scenario_store.owned(scenario_id, current_user)
+    parsed = scenario_store.parsed(stored)
+    return render_template("planning/scenario.html", stored=stored, scenario=parsed,
+                           run_form=forms.RunForm(), variant_form=forms.NameForm(
+                               name=_("%(name)s (variant)", name=stored.name)))
+
+
+@bp.route("/scenarios/<int:scenario_id>/edit", methods=["GET", "POST"])
+@roles_required("planner")
+def edit(scenario_id: int):
+    """Edit general fields, queues, groups and events with a form."""
+    stored = scenario_store.owned(scenario_id, current_user, write=True)
+    form = forms.ScenarioForm()
+    data = scenario_store.as_dict(stored)
+    if request.method == "GET":
+        forms.fill(form, stored.name, data)
+    unplaced = []
+    if form.validate_on_submit():
+        new_data, fields = forms.to_dict(form, data)
+        try:
+            scenario_store.save(stored, new_data, lang(), name=form.name.data)
+        except ScenarioInvalid as invalid:
+            unplaced = forms.place_errors(invalid.errors, fields)
+        else:
+            db.session.commit()
+            flash(_("Scenario saved."), "success")
+            return redirect(url_for("planning.scenario", scenario_id=stored.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("planning/edit.html", form=form, stored=stored,
+                           unplaced=unplaced), status
+
+
+@bp.route("/scenarios/<int:scenario_id>/yaml", methods=["GET", "POST"])
+@roles_required("planner")
+def edit_yaml(scenario_id: int):
+    """Edit the whole scenario as YAML."""
+    stored = scenario_store.owned(scenario_id, current_user, write=True)
+    form = forms.YamlForm(name=stored.name, yaml_text=stored.yaml_text)
+    problems = {}
+    if form.validate_on_submit():
+        try:
+            scenario_store.save(stored, form.yaml_text.data, lang(), name=form.name.data)
+        except ScenarioInvalid as invalid:
+            problems = invalid.errors
+        else:
+            db.session.commit()
+            flash(_("Scenario saved."), "success")
+            return redirect(url_for("planning.scenario", scenario_id=stored.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("planning/yaml.html", form=form, stored=stored,
+                           problems=problems), status
+
+
+@bp.route("/scenarios/new", methods=["GET", "POST"])
+@roles_required("planner")
+def new_yaml():
+    """Create a scenario from YAML text."""
+    form = forms.YamlForm()
+    problems = {}
+    if request.method == "GET":
+        form.yaml_text.data = scenarios.scenario_to_yaml(scenario_store.library()[0].load())
+    if form.validate_on_submit():
+        try:
+            stored = scenario_store.create(current_user, form.name.data, form.yaml_text.data,
+                                           lang())
+        except ScenarioInvalid as invalid:
+            problems = invalid.errors
+        else:
+            db.session.commit()
+            flash(_("Scenario created."), "success")
+            return redirect(url_for("planning.scenario", scenario_id=stored.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("planning/yaml.html", form=form, stored=None,
+                           problems=problems), status
+
+
+@bp.route("/scenarios/<int:scenario_id>/tables", methods=["GET", "POST"])
+@roles_required("planner")
+def edit_tables(scenario_id: int):
+    """Edit the arrival profile and the staffing plan as interval tables."""
+    stored = scenario_store.owned(scenario_id, current_user, write=True)
+    data = scenario_store.as_dict(stored)
+    form = forms.NameForm(name=stored.name)
+    view = tables.table_view(data)
+    errors: dict = {}
+    if form.validate_on_submit():
+        new_data, cells = tables.read_tables(data, request.form)
+        try:
+            scenario_store.save(stored, new_data, lang())
+        except ScenarioInvalid as invalid:
+            errors = tables.cell_errors(invalid.errors, cells)
+            view = tables.table_view(new_data, request.form)
+        else:
+            db.session.commit()
+            flash(_("Interval tables saved."), "success")
+            return redirect(url_for("planning.scenario", scenario_id=stored.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("planning/tables.html", stored=stored, form=form, view=view,
+                           errors=errors), status
+
+
+@bp.route("/scenarios/<int:scenario_id>/variant", methods=["POST"])
+@roles_required("planner")
+def make_variant(scenario_id: int):
+    """Copy a scenario into a variant to change and compare."""
+    source = scenario_store.owned(scenario_id, current_user, write=True)
+    form = forms.NameForm()
+    if not form.validate_on_submit():
+        flash(_("Give the variant a name."), "danger")
+        return redirect(url_for("planning.scenario", scenario_id=source.id))
+    stored = scenario_store.variant(current_user, source, form.name.data, lang())
+    db.session.commit()
+    flash(_("Variant created: change it, then compare it with the original."), "success")
+    return redirect(url_for("planning.edit", scenario_id=stored.id))
+
+
+@bp.route("/scenarios/<int:scenario_id>/delete", methods=["POST"])
+@roles_required("planner")
+def delete(scenario_id: int):
+    """Delete one of my scenarios (runs keep their own copy of it)."""
+    stored = scenario_store.owned(scenario_id, current_user, write=True)
+    if not forms.NameForm(name="x").validate_on_submit():
+        abort(400)
+    db.session.delete(stored)
+    db.session.commit()
+    flash(_("Scenario deleted."), "success")
+    return redirect(url_for("planning.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required("planner")
+def import_history():
+    """Build an arrival profile from past call volume and start a scenario from it."""
+    mine = scenario_store.list_for(current_user)
+    base_choices = [(f"lib:{e.id}", e.title.get(lang())) for e in scenario_store.library()]
+    base_choices += [(f"own:{s.id}", s.name) for s in mine]
+    form = forms.history_form(base_choices)
+    problems = []
+    if form.validate_on_submit():
+        try:
+            stored = _import(form)
+        except history.HistoryError as error:
+            problems = error.problems
+        except ScenarioInvalid as invalid:
+            problems = [f"{k}: {v}" for k, v in invalid.errors.items()]
+        else:
+            db.session.commit()
+            flash(_("History imported into a new scenario."), "success")
+            return redirect(url_for("planning.scenario", scenario_id=stored.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("planning/import.html", form=form, problems=problems), status
+
+
+def _import(form):
+    upload = form.file.data
+    rows = history.read_rows(upload.filename, upload.read())
+    observations = history.parse(rows)
+    weekday = None if form.weekday.data == "all" else int(form.weekday.data)
+    try:
+        scale = float(form.scale.data or 1)
+    except ValueError as error:
+        raise history.HistoryError([f"scale factor: {form.scale.data!r} is not a number"]) \
+            from error
+    found = history.profile(observations, weekday, scale)
+    kind, _sep, ref = form.base.data.partition(":")
+    if kind == "own":
+        data = scenario_store.as_dict(scenario_store.owned(int(ref), current_user, write=True))
+    else:
+        data = scenarios.scenario_to_dict(scenarios.load_scenario(ref))
+    data = history.apply_profile(data, form.queue.data.strip(), found)
+    return scenario_store.create(current_user, form.name.data, data, lang())
+
+
+from lms.planning import views_runs  # noqa: E402,F401  (attaches the run pages to ``bp``)
