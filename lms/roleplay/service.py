@@ -1,0 +1,233 @@
+"""Role-play business rules: shipped content, performances, blind scoring, revisions, agreement.
+
+Rules:
+- Blind scoring: a trainer sees other raters' scores of a performance only after submitting
+  their own; an administrator who is not a trainer sees them all. A trainee sees only their own
+  performances, and of those only the mean over submitted scores and the comments.
+- Pass mark: a performance counts as passed when the first submitted score's fraction
+  (Moodle's rule, see ``lms.roleplay.rubric``) is at least ``PASS_FRACTION`` = 0.6, the
+  usual 60 % pass mark of the training centre. The ``activity_result`` signal is sent once,
+  with sender ``"roleplay"`` and ref ``roleplay:<card key>``, when that first score arrives.
+- Changing a submitted score needs a reason; the old values go to ``ScoreRevision``.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from statistics import fmean
+
+from flask import abort
+from sqlalchemy import func, select
+
+from lms.auth.models import User, utcnow
+from lms.extensions import db
+from lms.roleplay.content import load_cards, load_shipped_rubrics
+from lms.roleplay.models import Card, Performance, Rubric, Score, ScoreRevision
+from lms.roleplay.rubric import score_total
+from lms.signals import activity_result
+
+PASS_FRACTION = 0.6
+
+
+def _rubric_dict(spec) -> dict:
+    return {
+        "key": spec.key, "name": spec.name, "description": spec.description,
+        "criteria": [{"key": c.key, "description": c.description,
+                      "levels": [{"points": level.points, "definition": level.definition}
+                                 for level in c.levels]} for c in spec.criteria],
+    }
+
+
+def _card_content(card) -> dict:
+    return {
+        "title": card.title, "channel": card.channel, "difficulty": card.difficulty,
+        "minutes": card.minutes,
+        "persona": {"who": card.persona.who, "mood": card.persona.mood,
+                    "wants": card.persona.wants},
+        "situation": card.situation, "escalation": list(card.escalation),
+        "good_response": list(card.good_response), "standards": list(card.standards),
+    }
+
+
+def load_shipped_content() -> list[str]:
+    """Add shipped rubrics and cards not yet in the database; returns the keys added."""
+    added = []
+    rubrics = {r.key: r for r in db.session.scalars(select(Rubric))}
+    for key, spec in load_shipped_rubrics().items():
+        if key not in rubrics:
+            data = _rubric_dict(spec)
+            rubrics[key] = Rubric(key=key, name=data["name"], description=data["description"],
+                                  criteria=data["criteria"], shipped=True)
+            db.session.add(rubrics[key])
+            added.append(f"rubric:{key}")
+    existing = set(db.session.scalars(select(Card.key)))
+    for key, card in load_cards().items():
+        if key not in existing:
+            db.session.add(Card(key=key, rubric=rubrics[card.rubric],
+                                content=_card_content(card)))
+            added.append(f"card:{key}")
+    db.session.commit()
+    return added
+
+
+def create_rubric(data: dict, author: User) -> Rubric:
+    """Store a trainer-built rubric (already checked by the builder)."""
+    rubric = Rubric(key=data["key"], name=data["name"], description=data.get("description"),
+                    criteria=data["criteria"], shipped=False, created_by_id=author.id)
+    rubric.spec  # noqa: B018 - raises RubricError when the data is not a valid rubric
+    db.session.add(rubric)
+    return rubric
+
+
+def is_staff(user: User) -> bool:
+    """Trainers and administrators see every performance."""
+    return user.has_role("trainer", "admin")
+
+
+def performance_for(user: User, performance_id: int) -> Performance:
+    """The performance if ``user`` may see it: staff always, a trainee only their own."""
+    performance = db.session.get(Performance, performance_id)
+    if performance is None:
+        abort(404)
+    if not is_staff(user) and performance.trainee_id != user.id:
+        abort(404)  # do not reveal that another trainee's performance exists
+    return performance
+
+
+def own_score(performance: Performance, user: User) -> Score | None:
+    """The score ``user`` gave this performance, if any."""
+    return next((s for s in performance.scores if s.rater_id == user.id), None)
+
+
+def may_see_all_scores(performance: Performance, user: User) -> bool:
+    """Blind rule: a trainer sees others' scores only after submitting their own."""
+    if user.has_role("trainer"):
+        return own_score(performance, user) is not None
+    return user.has_role("admin")
+
+
+def create_performance(card: Card, trainee: User, performed_on, author: User,
+                       recording: tuple[str, str] | None = None,
+                       rubric: Rubric | None = None) -> Performance:
+    """Schedule or record a performance; ``recording`` is (stored file name, MIME type).
+
+    ``rubric`` replaces the card's own rubric, e.g. one a trainer built; None keeps the card's.
+    """
+    performance = Performance(card=card, trainee=trainee, performed_on=performed_on,
+                              created_by_id=author.id,
+                              chosen_rubric=None if rubric is None or rubric.id == card.rubric_id
+                              else rubric)
+    if recording:
+        performance.recording_file, performance.recording_type = recording
+    db.session.add(performance)
+    return performance
+
+
+@dataclass
+class ScoreInput:
+    """What a rater submitted: points per criterion, comments, overall comment."""
+
+    levels: dict
+    comments: dict
+    overall_comment: str
+
+
+def read_score_form(rubric: Rubric, form) -> tuple[ScoreInput, dict[str, str]]:
+    """Parse ``level_<key>`` and ``comment_<key>`` fields; errors keyed by criterion key."""
+    spec = rubric.spec
+    levels, comments, errors = {}, {}, {}
+    for criterion in spec.criteria:
+        raw = form.get(f"level_{criterion.key}", "").strip()
+        comments[criterion.key] = form.get(f"comment_{criterion.key}", "").strip()[:2000]
+        allowed = {level.points for level in criterion.levels}
+        try:
+            value = float(raw)
+        except ValueError:
+            errors[criterion.key] = "missing"
+            continue
+        if value not in allowed:
+            errors[criterion.key] = "missing"
+            continue
+        levels[criterion.key] = int(value) if value.is_integer() else value
+    return ScoreInput(levels, comments, form.get("overall_comment", "").strip()[:4000]), errors
+
+
+def submit_score(performance: Performance, rater: User, entry: ScoreInput) -> Score:
+    """Store a rater's first scoring; sends ``activity_result`` for the first score."""
+    if own_score(performance, rater) is not None:
+        raise ValueError("this rater has already scored the performance; revise it instead")
+    total = score_total(performance.rubric.spec, entry.levels)
+    score = Score(performance=performance, rater_id=rater.id, levels=entry.levels,
+                  comments=entry.comments, overall_comment=entry.overall_comment,
+                  fraction=total.fraction, submitted_at=utcnow())
+    db.session.add(score)
+    db.session.flush()  # the performance may be new: listeners need its trainee's id
+    if performance.result_sent_at is None:
+        performance.result_sent_at = utcnow()
+        activity_result.send("roleplay", user_id=performance.trainee_id,
+                             ref=f"roleplay:{performance.card.key}", score=total.fraction,
+                             passed=total.fraction >= PASS_FRACTION, at=datetime.now(UTC))
+    return score
+
+
+def revise_score(score: Score, editor: User, entry: ScoreInput, reason: str) -> ScoreRevision:
+    """Change a submitted score, keeping the old values with who and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a reason is required to change a submitted score")
+    total = score_total(score.performance.rubric.spec, entry.levels)
+    revision = ScoreRevision(score=score, changed_by_id=editor.id, reason=reason[:2000],
+                             old_levels=dict(score.levels), old_comments=dict(score.comments),
+                             old_overall_comment=score.overall_comment,
+                             old_fraction=score.fraction)
+    db.session.add(revision)
+    score.levels, score.comments = entry.levels, entry.comments
+    score.overall_comment, score.fraction = entry.overall_comment, total.fraction
+    score.updated_at = utcnow()
+    return revision
+
+
+@dataclass
+class TraineeResult:
+    """What a trainee sees: mean fraction over raters and, per criterion, the comments."""
+
+    n_scores: int
+    mean_fraction: float | None
+    passed: bool | None
+    criteria: list[dict]
+    overall_comments: list[str]
+
+
+def trainee_result(performance: Performance) -> TraineeResult:
+    """The mean over submitted scores and every criterion's comments (no rater names)."""
+    scores = performance.scores
+    spec = performance.rubric.spec
+    if not scores:
+        return TraineeResult(0, None, None, [], [])
+    mean = fmean(s.fraction for s in scores)
+    criteria = []
+    for criterion in spec.criteria:
+        points = [s.levels[criterion.key] for s in scores if criterion.key in s.levels]
+        criteria.append({
+            "description": criterion.description,
+            "mean_points": fmean(points) if points else None,
+            "max_points": criterion.max_points,
+            "comments": [s.comments.get(criterion.key) for s in scores
+                         if s.comments.get(criterion.key)],
+        })
+    return TraineeResult(len(scores), mean, mean >= PASS_FRACTION, criteria,
+                         [s.overall_comment for s in scores if s.overall_comment])
+
+
+def scorings_for(rubric: Rubric) -> dict:
+    """{performance id: {rater name: levels}} of every submitted score on ``rubric``."""
+    rows = db.session.execute(
+        select(Score.performance_id, User.name, Score.levels)
+        .join(Performance, Score.performance_id == Performance.id)
+        .join(Card, Performance.card_id == Card.id)
+        .join(User, Score.rater_id == User.id)
+        .where(func.coalesce(Performance.rubric_id, Card.rubric_id) == rubric.id)
+        .order_by(Score.performance_id, Score.id))
+    scorings: dict = {}
+    for performance_id, rater, levels in rows:
+        scorings.setdefault(performance_id, {})[rater] = levels
+    return scorings
