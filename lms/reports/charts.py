@@ -139,12 +139,26 @@ def bar_chart(categories, series, *, title, y_label="", target=None, y_max=None,
                          f'height="{frame.top + frame.plot_h - y:.1f}" fill="{color}">'
                          f"<title>{_esc(categories[c_index])} · {_esc(one.name)}: "
                          f"{_fmt(value)}</title></rect>")
+            parts.extend(_error_bar(frame, one, c_index, x + bar_w / 2))
     _x_labels(parts, frame, categories, centers)
     _target(parts, frame, target)
     if len(series) > 1:
         _legend(parts, frame, series)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _error_bar(frame: _Frame, one: Series, index: int, center: float) -> list[str]:
+    """A whisker from ``lower`` to ``upper`` (a confidence interval) over one bar."""
+    if not (one.lower and one.upper) or index >= min(len(one.lower), len(one.upper)):
+        return []
+    low, high = one.lower[index], one.upper[index]
+    if low is None or high is None:
+        return []
+    y_low, y_high = frame.y(low), frame.y(high)
+    return [f'<path d="M{center:.1f},{y_low:.1f}V{y_high:.1f}M{center - 4:.1f},{y_low:.1f}'
+            f'h8M{center - 4:.1f},{y_high:.1f}h8" stroke="#1d2430" stroke-width="1.2" '
+            f'fill="none" class="ci"><title>95 % CI {_fmt(low)}–{_fmt(high)}</title></path>']
 
 
 def line_chart(x_labels, series, *, title, y_label="", target=None, y_max=None,

@@ -44,3 +44,10 @@ def test_heatmap_marks_good_and_bad_cells_differently():
     fills = re.findall(r'fill="(rgb\([^)]*\))"', svg)
     assert len(fills) == 2 and fills[0] != fills[1]
     assert "0.95" in svg and "0.40" in svg
+
+
+def test_bar_chart_draws_confidence_whiskers_where_given():
+    svg = str(bar_chart(["pre", "post"], [Series("SL", [0.6, 0.8], lower=[0.5, None],
+                                                 upper=[0.7, None])], title="SL", y_max=1))
+    assert svg.count('class="ci"') == 1
+    assert "0.5–0.7" in svg
