@@ -29,11 +29,13 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating .venv"
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+stamp=.venv/.installed-$(cat pyproject.toml scripts/setup.sh | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   echo "Installing the project into .venv (first run takes a few minutes)"
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING" || true
-  .venv/bin/python -m pip install -q -e ".[dev,postgres,worker]" 2>&1 | grep -v "^WARNING" || true
+  # compat mode puts the project folder on sys.path, so packages added later import too
+  .venv/bin/python -m pip install -q -e ".[dev,postgres,worker]" \
+    --config-settings editable_mode=compat 2>&1 | grep -v "^WARNING" || true
   .venv/bin/python -c "import lms, flask, simpy, weasyprint, playwright" >/dev/null
   rm -f .venv/.installed-* && touch "$stamp"
 fi
