@@ -2,8 +2,9 @@
 
 "New hires" are active users whose ``hired_on`` lies within the last `NEW_HIRE_DAYS` days
 (the onboarding window). A department or new-hire assignment is expanded to one row per person
-at the moment it is made. Assigning the same thing to the same person again updates the due
-date instead of adding a second row.
+at the moment it is made; the route also records it as a standing assignment
+(`lms.courses.standing`) so that people who join later are reached too. Assigning the same
+thing to the same person again updates the due date instead of adding a second row.
 """
 
 from __future__ import annotations
@@ -100,5 +101,11 @@ def assignments_of(item: Course | LearningPath) -> list[Assignment]:
 
 
 def withdraw(assignment: Assignment) -> None:
-    """Remove an assignment (views and results stay); the caller commits."""
+    """Remove an assignment (views and results stay); the caller commits.
+
+    A standing department/new-hire assignment of the same item will not bring it back.
+    """
+    from lms.courses import standing
+
+    standing.forget_person(assignment)
     db.session.delete(assignment)

@@ -19,6 +19,7 @@ and the tests share one reader.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def read_content_dir(
 
 
 def _prefixed(folder: str, error: BundleError) -> BundleError:
-    return BundleError(f"{folder}/{error.file}", error.line, error.message)
+    return replace(error, file=f"{folder}/{error.file}")
 
 
 def _bilingual(text: Bilingual) -> dict[str, str]:

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
-from lms.courses.bundle_model import ASSET_EXTENSIONS, MAX_ASSET_BYTES, Asset, BundleError
+from lms.courses.bundle_model import (
+    ASSET_EXTENSIONS,
+    MAX_ASSET_BYTES,
+    Asset,
+    BundleError,
+    bundle_error,
+)
 
 ASSET_DIR = "assets/"
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -33,21 +40,21 @@ def _looks_like(extension: str, data: bytes) -> bool:
     return data.startswith(_SIGNATURES[extension])
 
 
-def asset_problem(name: str, data: bytes) -> str | None:
-    """Why an asset named ``name`` with content ``data`` is refused, or None if it is fine."""
+def asset_problem(name: str, data: bytes) -> BundleError | None:
+    """Why an asset named ``name`` with content ``data`` is refused (an error located at
+    ``name``), or None if it is fine."""
     if not _ASSET_NAME.match(name):
-        return (
-            f"asset name {name!r} must be a plain file name (letters, digits, '.', '_', "
-            "'-'; no folders)"
-        )
+        return bundle_error(name, None, "asset.bad_name", name=repr(name))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ASSET_EXTENSIONS:
-        return f"file type '.{extension}' is not allowed (allowed: {', '.join(ASSET_EXTENSIONS)})"
+        return bundle_error(name, None, "asset.type", extension=extension,
+                            allowed=", ".join(ASSET_EXTENSIONS))
     if len(data) > MAX_ASSET_BYTES:
-        size = len(data) / (1024 * 1024)
-        return f"is {size:.1f} MB; an asset may be at most {MAX_ASSET_BYTES // (1024 * 1024)} MB"
+        return bundle_error(name, None, "asset.too_big", size=f"{len(data) / (1024 * 1024):.1f}",
+                            limit=MAX_ASSET_BYTES // (1024 * 1024))
     if not _looks_like(extension, data):
-        return f"content is not a {extension.upper()} file although the name ends in .{extension}"
+        return bundle_error(name, None, "asset.content", kind=extension.upper(),
+                            extension=extension)
     return None
 
 
@@ -60,7 +67,7 @@ def check_assets(files: Mapping[str, bytes], errors: list[BundleError]) -> tuple
         name = path[len(ASSET_DIR) :]
         problem = asset_problem(name, files[path])
         if problem:
-            errors.append(BundleError(path, None, problem))
+            errors.append(replace(problem, file=path))
         else:
             assets.append(Asset(name, files[path]))
     return tuple(assets)
@@ -79,9 +86,7 @@ def asset_refs(text: str) -> list[tuple[int, str]]:
 def check_asset_refs(file: str, text: str, files: Mapping[str, bytes]) -> list[BundleError]:
     """Errors for references in ``file`` to assets the bundle does not contain."""
     return [
-        BundleError(
-            file, line, f"refers to {target}, which is not in the bundle (put the file in assets/)"
-        )
+        bundle_error(file, line, "asset.missing_ref", target=target)
         for line, target in asset_refs(text)
         if target not in files
     ]

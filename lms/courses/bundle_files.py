@@ -22,7 +22,13 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from lms.courses.bundle_model import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, BundleError, BundleInvalid
+from lms.courses.bundle_model import (
+    MAX_BUNDLE_BYTES,
+    MAX_BUNDLE_FILES,
+    BundleError,
+    BundleInvalid,
+    bundle_error,
+)
 
 ZIP_LABEL = "<zip>"
 _LITTER_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -38,20 +44,16 @@ def _is_litter(path: str) -> bool:
 
 
 def _too_big(total: int, label: str) -> BundleError:
-    return BundleError(
-        label,
-        None,
-        f"unpacks to more than {MAX_BUNDLE_BYTES // _MEGABYTE} MB "
-        f"({total / _MEGABYTE:.1f} MB); refused as a possible zip "
-        "bomb",
-    )
+    return bundle_error(label, None, "bundle.too_big", limit=MAX_BUNDLE_BYTES // _MEGABYTE,
+                        size=f"{total / _MEGABYTE:.1f}")
 
 
 def files_from_dir(path: str | os.PathLike) -> dict[str, bytes]:
     """All files of a course folder, keyed by their POSIX path inside it."""
     root = Path(path)
     if not (root / "course.yaml").is_file():
-        raise BundleInvalid([BundleError("course.yaml", None, f"is missing in folder {root}")])
+        raise BundleInvalid([bundle_error("course.yaml", None, "course.missing_in_folder",
+                                          folder=str(root))])
     files: dict[str, bytes] = {}
     errors: list[BundleError] = []
     total = 0
@@ -61,9 +63,7 @@ def files_from_dir(path: str | os.PathLike) -> dict[str, bytes]:
             full = Path(folder, name)
             rel = full.relative_to(root).as_posix()
             if full.is_symlink():
-                errors.append(
-                    BundleError(rel, None, "is a symbolic link; a bundle holds plain files only")
-                )
+                errors.append(bundle_error(rel, None, "file.symlink"))
             elif name in filenames and not _is_litter(rel):
                 total += full.stat().st_size
                 if total > MAX_BUNDLE_BYTES or len(files) >= MAX_BUNDLE_FILES:
@@ -75,15 +75,15 @@ def files_from_dir(path: str | os.PathLike) -> dict[str, bytes]:
 
 
 def _entry_problem(info: zipfile.ZipInfo) -> str | None:
-    """Why a zip entry may not be unpacked, or None."""
+    """Why a zip entry may not be unpacked (a message code), or None."""
     name = info.filename
     parts = PurePosixPath(name).parts
     if "\\" in name or name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-        return "path leaves the course folder ('..', absolute path or drive); nothing imported"
+        return "zip.unsafe_path"
     if stat.S_ISLNK(info.external_attr >> 16):
-        return "is a symbolic link; a bundle holds plain files only"
+        return "file.symlink"
     if info.flag_bits & 0x1:
-        return "is encrypted; export the course without a password"
+        return "zip.encrypted"
     return None
 
 
@@ -94,15 +94,7 @@ def _bundle_root(names: list[str]) -> str:
     tops = {name.split("/", 1)[0] for name in names}
     if len(tops) == 1 and f"{next(iter(tops))}/course.yaml" in names:
         return f"{next(iter(tops))}/"
-    raise BundleInvalid(
-        [
-            BundleError(
-                "course.yaml",
-                None,
-                "is missing: the zip must hold course.yaml at its top or inside one top folder",
-            )
-        ]
-    )
+    raise BundleInvalid([bundle_error("course.yaml", None, "zip.course_missing")])
 
 
 def _open_zip(source: bytes | str | os.PathLike) -> zipfile.ZipFile:
@@ -112,7 +104,7 @@ def _open_zip(source: bytes | str | os.PathLike) -> zipfile.ZipFile:
             return zipfile.ZipFile(io.BytesIO(source))
         return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        error = BundleError(ZIP_LABEL, None, f"is not a readable zip file ({exc})")
+        error = bundle_error(ZIP_LABEL, None, "zip.unreadable", problem=str(exc))
         raise BundleInvalid([error]) from exc
 
 
@@ -120,7 +112,7 @@ def files_from_zip(source: bytes | str | os.PathLike) -> dict[str, bytes]:
     """All files of a zipped course, keyed by their POSIX path inside the course folder."""
     with _open_zip(source) as archive:
         entries = [i for i in archive.infolist() if not i.is_dir() and not _is_litter(i.filename)]
-        errors = [BundleError(i.filename, None, p) for i in entries if (p := _entry_problem(i))]
+        errors = [bundle_error(i.filename, None, p) for i in entries if (p := _entry_problem(i))]
         total = sum(info.file_size for info in entries)
         if total > MAX_BUNDLE_BYTES or len(entries) > MAX_BUNDLE_FILES:
             errors.append(_too_big(total, ZIP_LABEL))
@@ -130,9 +122,7 @@ def files_from_zip(source: bytes | str | os.PathLike) -> dict[str, bytes]:
         files = {}
         for info in entries:
             if not info.filename.startswith(root):
-                errors.append(
-                    BundleError(info.filename, None, f"is outside the course folder '{root}'")
-                )
+                errors.append(bundle_error(info.filename, None, "zip.outside_root", root=root))
                 continue
             files[info.filename[len(root) :]] = _read_entry(archive, info, errors)
     if errors:
@@ -146,10 +136,10 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, errors: list) -
         with archive.open(info) as handle:
             data = handle.read(info.file_size + 1)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-        errors.append(BundleError(info.filename, None, f"cannot be unpacked ({exc})"))
+        errors.append(bundle_error(info.filename, None, "zip.cannot_unpack", problem=str(exc)))
         return b""
     if len(data) > info.file_size:
-        errors.append(BundleError(info.filename, None, "is larger than the zip says; refused"))
+        errors.append(bundle_error(info.filename, None, "zip.larger_than_declared"))
     return data
 
 

@@ -3,7 +3,8 @@
 A course bundle is one course of the after-sales curricula written as YAML + Markdown files
 (see ``lms/courses/content/README.md``). This module only holds the shapes: the parsed course
 (`CourseBundle` → `ModuleSpec` → `LessonSpec`, plus `ActivitySpec`), the learning paths, and
-`BundleError` / `BundleInvalid`. Nothing here touches Flask, the database or the file system.
+`BundleError` / `BundleInvalid` (messages from the bilingual catalogue ``messages.yaml``).
+Nothing here touches Flask or the database.
 
 Assumptions: every user-facing text is bilingual (`Bilingual`, language codes ``zh`` and ``en``);
 hours are decimal numbers (0.5 h steps in the shipped content), lesson durations whole minutes.
@@ -182,22 +183,48 @@ class HoursSplit:
         )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class BundleError:
-    """One problem found in a bundle: the file inside it, the line (if known) and what is wrong."""
+    """One problem found in a bundle: the file inside it, the line (if known) and what is wrong.
+
+    What is wrong is a message ``code`` of ``lms/courses/messages.yaml`` with its ``params``;
+    `message` renders it in Chinese or English. ``str()`` gives the English form with its place.
+    """
 
     file: str
     line: int | None
-    message: str
+    code: str
+    #: ``(name, value)`` pairs; a value is text or a `Bilingual`.
+    params: tuple[tuple[str, object], ...] = ()
+
+    def message(self, language: str = "en") -> str:
+        """What is wrong, in ``language`` (``zh`` or ``en``)."""
+        from lms.courses.bundle_messages import message_text
+
+        return message_text(self.code, language, dict(self.params))
+
+    def where(self) -> str:
+        """``file:line`` (or just the file when the line is unknown)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def text(self, language: str = "en") -> str:
+        """Place and message in ``language``, e.g. for the command line."""
+        return f"{self.where()}: {self.message(language)}"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return self.text("en")
+
+
+def bundle_error(file: str, line: int | None, code: str, **params: object) -> BundleError:
+    """A `BundleError`; fails loudly if ``code`` is missing from the message catalogue."""
+    from lms.courses.bundle_messages import check_code
+
+    return BundleError(file, line, check_code(code), tuple(params.items()))
 
 
 class BundleInvalid(ValueError):
     """Raised when a bundle has errors; ``errors`` lists all of them, nothing was loaded."""
 
     def __init__(self, errors: list[BundleError]):
-        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0, e.message))
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0, e.message("en")))
         super().__init__("\n".join(str(error) for error in self.errors))

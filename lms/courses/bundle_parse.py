@@ -29,6 +29,7 @@ from lms.courses.bundle_model import (
     CourseBundle,
     LessonSpec,
     ModuleSpec,
+    bundle_error,
 )
 from lms.courses.bundle_yaml import DataPath, FieldReader, decode_utf8, load_located
 
@@ -110,15 +111,10 @@ class _CourseParser:
         required_kinds = {a.kind for a in activities if a.required}
         if flags.get("exam_passed") and "exam" not in required_kinds:
             self.read.fail(
-                ("completion", "exam_passed"),
-                "exam_passed is true but no required activity of kind 'exam' exists",
-            )
+("completion", "exam_passed"), "completion.exam_without_exam")
         if flags.get("drill_scored") and not required_kinds & set(_DRILL_KINDS):
             self.read.fail(
-                ("completion", "drill_scored"),
-                "drill_scored is true but no required 'roleplay' or "
-                "'emergency_drill' activity exists",
-            )
+("completion", "drill_scored"), "completion.drill_without_drill")
         return CompletionRule(**{key: bool(value) for key, value in flags.items()})
 
     def activities(self, data: Any) -> tuple[ActivitySpec, ...]:
@@ -128,10 +124,8 @@ class _CourseParser:
         for index, item in enumerate(items):
             activity = self.activity(item, ("activities", index))
             if activity and activity.ref in refs:
-                self.read.fail(
-                    ("activities", index, "ref"),
-                    f"duplicate activity ref '{activity.ref}' (each activity is attached once)",
-                )
+                self.read.fail(("activities", index, "ref"), "activity.duplicate_ref",
+                               ref=activity.ref)
             activities.append(activity)
             refs.add(activity.ref if activity else None)
         return tuple(activities)
@@ -146,11 +140,8 @@ class _CourseParser:
         if kind and ref:
             prefix = ACTIVITY_REF_PREFIX[kind]
             if not re.fullmatch(rf"{prefix}:[a-z0-9]+(?:-[a-z0-9]+)*", ref):
-                self.read.fail(
-                    (*path, "ref"),
-                    f"ref {ref!r} of a {kind} must look like "
-                    f"'{prefix}:<slug>', e.g. '{prefix}:service-standards-final'",
-                )
+                self.read.fail((*path, "ref"), "activity.bad_ref", ref=repr(ref), kind=kind,
+                               prefix=prefix)
         return ActivitySpec(
             kind=kind,
             ref=ref,
@@ -193,10 +184,7 @@ class _CourseParser:
             return None
         slug = self.read.slug(mapping["slug"], (*path, "slug"))
         if slug in seen:
-            self.read.fail(
-                (*path, "slug"),
-                f"duplicate {what} slug '{slug}' (slugs must be unique in the course)",
-            )
+            self.read.fail((*path, "slug"), f"{what}.duplicate_slug", slug=slug)
         seen.add(slug)
         return slug
 
@@ -231,7 +219,7 @@ class _CourseParser:
         """An optional http(s) link to a video."""
         if value is None or (isinstance(value, str) and _VIDEO_URL.match(value)):
             return value
-        self.read.fail(path, f"video_url {value!r} must be an http:// or https:// address")
+        self.read.fail(path, "lesson.video_url", value=repr(value))
         return None
 
     def checklist(self, value: Any, path: DataPath) -> Checklist | None:
@@ -248,11 +236,8 @@ class _CourseParser:
                 self.read.text(entry, (*path, lang, i)) for i, entry in enumerate(entries)
             )
         if len(items["zh"]) != len(items["en"]):
-            self.read.fail(
-                path,
-                f"checklist has {len(items['zh'])} items in zh but "
-                f"{len(items['en'])} in en (item i must match in both)",
-            )
+            self.read.fail(path, "lesson.checklist_mismatch", zh=len(items["zh"]),
+                           en=len(items["en"]))
         return Checklist(items["zh"], items["en"])
 
     def markdown(self, slug: str | None, path: DataPath, case: bool) -> Bilingual | None:
@@ -264,10 +249,8 @@ class _CourseParser:
             name = lesson_file(slug, lang, case)
             self.used_files.add(name)
             if name not in self.files:
-                what = "case study" if case else "lesson text"
-                self.read.fail(
-                    (*path, "slug"), f"lesson '{slug}': the {what} file {name} is missing"
-                )
+                code = "lesson.case_missing" if case else "lesson.text_missing"
+                self.read.fail((*path, "slug"), code, slug=slug, name=name)
                 continue
             texts[lang] = decode_utf8(self.files[name], name, self.errors)
             if texts[lang] is not None:
@@ -283,10 +266,10 @@ class _CourseParser:
             if name.startswith("lessons/"):
                 if not self.lessons_known:
                     continue  # the broken lesson entry is reported; its files are not strays
-                why = "is not the text or case study of any lesson in course.yaml"
+                code = "file.stray_lesson"
             else:
-                why = "is not part of a course bundle (allowed: course.yaml, lessons/, assets/)"
-            errors.append(BundleError(name, None, why))
+                code = "file.stray"
+            errors.append(bundle_error(name, None, code))
         return errors
 
 
@@ -294,15 +277,7 @@ def parse_course(files: Mapping[str, bytes]) -> CourseBundle:
     """Validate the files of one course and build its bundle; raise `BundleInvalid` if wrong."""
     errors: list[BundleError] = []
     if COURSE_FILE not in files:
-        raise BundleInvalid(
-            [
-                BundleError(
-                    COURSE_FILE,
-                    None,
-                    "is missing: every course bundle needs course.yaml at its top level",
-                )
-            ]
-        )
+        raise BundleInvalid([bundle_error(COURSE_FILE, None, "course.missing")])
     doc = load_located(files[COURSE_FILE], COURSE_FILE, errors)
     if doc is None:
         raise BundleInvalid(errors)

@@ -76,9 +76,8 @@ class _PathParser:
         for index, item in enumerate(items or []):
             learning_path = self.path(item, ("paths", index))
             if learning_path and learning_path.slug in slugs:
-                self.read.fail(
-                    ("paths", index, "slug"), f"duplicate path slug '{learning_path.slug}'"
-                )
+                self.read.fail(("paths", index, "slug"), "path.duplicate_slug",
+                               slug=learning_path.slug)
             slugs.add(learning_path.slug if learning_path else None)
             found.append(learning_path)
         return found
@@ -91,7 +90,7 @@ class _PathParser:
         kind = self.read.choice(mapping["kind"], (*path, "kind"), PATH_KINDS)
         wanted = "slots" if kind == "in_service_template" else "items"
         if kind and wanted not in mapping:
-            self.read.fail(path, f"a path of kind '{kind}' needs the key '{wanted}'")
+            self.read.fail(path, "path.needs_key", kind=kind, key=wanted)
         return LearningPath(
             slug=self.read.slug(mapping["slug"], (*path, "slug")),
             kind=kind,
@@ -112,14 +111,11 @@ class _PathParser:
                 continue
             course = self.read.slug(mapping["course"], (*where, "course"))
             if course and self.course_slugs is not None and course not in self.course_slugs:
-                self.read.fail(
-                    (*where, "course"),
-                    f"course '{course}' does not exist (known: "
-                    f"{', '.join(sorted(self.course_slugs))})",
-                )
+                self.read.fail((*where, "course"), "path.unknown_course", course=course,
+                               known=", ".join(sorted(self.course_slugs)))
             earlier = [item.course for item in items]
             if course in earlier:
-                self.read.fail((*where, "course"), f"course '{course}' is listed twice")
+                self.read.fail((*where, "course"), "path.course_twice", course=course)
             prerequisites = (
                 self.read.sequence(
                     mapping.get("prerequisites", []), (*where, "prerequisites"), non_empty=False
@@ -128,10 +124,8 @@ class _PathParser:
             )
             for number, needed in enumerate(prerequisites):
                 if needed not in earlier:
-                    self.read.fail(
-                        (*where, "prerequisites", number),
-                        f"prerequisite {needed!r} must be a course listed earlier in this path",
-                    )
+                    self.read.fail((*where, "prerequisites", number),
+                                   "path.prerequisite_order", needed=repr(needed))
             items.append(PathItem(course, tuple(prerequisites)))
         return tuple(items)
 
@@ -170,7 +164,7 @@ class _PathParser:
         """The course slugs, each reported if no such course exists (when courses are known)."""
         for index, slug in enumerate(slugs):
             if self.course_slugs is not None and slug not in self.course_slugs:
-                self.read.fail((*path, index), f"course {slug!r} does not exist")
+                self.read.fail((*path, index), "slot.unknown_course", course=repr(slug))
         return slugs
 
 
@@ -208,9 +202,6 @@ def _check_hours(
     """Report a path whose declared hours differ from what its contents add up to."""
     split = path_hours(learning_path, courses)
     if abs(split.total - learning_path.planned_hours) > 1e-9:
-        reader.fail(
-            where,
-            f"path '{learning_path.slug}' declares {learning_path.planned_hours:g}"
-            f" h but its contents add up to {split.total:g} h (online "
-            f"{split.online:g} h + offline practice {split.offline_practice:g} h)",
-        )
+        reader.fail(where, "path.hours_mismatch", slug=learning_path.slug,
+                    declared=f"{learning_path.planned_hours:g}", total=f"{split.total:g}",
+                    online=f"{split.online:g}", offline=f"{split.offline_practice:g}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from lms.courses.bundle_model import LANGUAGES, Bilingual, BundleError
+from lms.courses.bundle_model import LANGUAGES, Bilingual, BundleError, bundle_error
 
 #: A position in the loaded data: mapping keys and sequence indexes from the root.
 DataPath = tuple[str | int, ...]
@@ -36,9 +36,9 @@ class LocatedYaml:
                 return self.lines[path[:end]]
         return None
 
-    def error(self, path: DataPath, message: str) -> BundleError:
-        """An error located at ``path`` in this file."""
-        return BundleError(self.file, self.line(path), message)
+    def error(self, path: DataPath, code: str, **params: object) -> BundleError:
+        """An error (message ``code`` with ``params``) located at ``path`` in this file."""
+        return bundle_error(self.file, self.line(path), code, **params)
 
 
 def line_of_offset(raw: bytes, offset: int) -> int:
@@ -52,7 +52,7 @@ def decode_utf8(raw: bytes, file: str, errors: list[BundleError]) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = line_of_offset(raw, exc.start)
-        errors.append(BundleError(file, line, "is not UTF-8 text (save the file as UTF-8)"))
+        errors.append(bundle_error(file, line, "file.not_utf8"))
         return None
 
 
@@ -68,10 +68,10 @@ def load_located(raw: bytes, file: str, errors: list[BundleError]) -> LocatedYam
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        errors.append(BundleError(file, line, f"is not valid YAML: {exc.problem or exc}"))
+        errors.append(bundle_error(file, line, "yaml.invalid", problem=str(exc.problem or exc)))
         return None
     except yaml.YAMLError as exc:
-        errors.append(BundleError(file, None, f"is not valid YAML: {exc}"))
+        errors.append(bundle_error(file, None, "yaml.invalid", problem=str(exc)))
         return None
     finally:
         loader.dispose()
@@ -95,7 +95,7 @@ def _index_lines(
             key = str(key_node.value)
             if key in keys:
                 line = key_node.start_mark.line + 1
-                errors.append(BundleError(located.file, line, f"duplicate key '{key}'"))
+                errors.append(bundle_error(located.file, line, "yaml.duplicate_key", key=key))
             keys.add(key)
             _index_lines(value_node, (*path, key), located, errors, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -156,9 +156,9 @@ class FieldReader:
         self.doc = doc
         self.errors = errors
 
-    def fail(self, path: DataPath, message: str) -> None:
-        """Record an error at ``path``."""
-        self.errors.append(self.doc.error(path, message))
+    def fail(self, path: DataPath, code: str, **params: object) -> None:
+        """Record an error (message ``code`` with ``params``) at ``path``."""
+        self.errors.append(self.doc.error(path, code, **params))
 
     def mapping(
         self, value: Any, path: DataPath, required: tuple[str, ...], optional: tuple[str, ...] = ()
@@ -166,24 +166,23 @@ class FieldReader:
         """``value`` as a mapping holding all ``required`` keys and no unknown ones."""
         what = _describe(path)
         if not isinstance(value, dict):
-            self.fail(path, f"{what} must be a mapping with keys {', '.join(required)}")
+            self.fail(path, "field.not_mapping", what=what, keys=", ".join(required))
             return None
         allowed = required + optional
         for key in value:
             if key not in allowed:
-                self.fail(
-                    (*path, key), f"unknown key '{key}' in {what} (allowed: {', '.join(allowed)})"
-                )
+                self.fail((*path, key), "field.unknown_key", key=str(key), what=what,
+                          allowed=", ".join(allowed))
         for key in required:
             if key not in value:
-                self.fail(path, f"{what} is missing the key '{key}'")
+                self.fail(path, "field.missing_key", what=what, key=key)
         return value
 
     def sequence(self, value: Any, path: DataPath, non_empty: bool = True) -> list | None:
         """``value`` as a list (non-empty unless told otherwise)."""
         if not isinstance(value, list) or (non_empty and not value):
-            need = "a non-empty list" if non_empty else "a list"
-            self.fail(path, f"{_describe(path)} must be {need}")
+            code = "field.empty_list" if non_empty else "field.not_list"
+            self.fail(path, code, what=_describe(path))
             return None
         return value
 
@@ -191,27 +190,22 @@ class FieldReader:
         """A slug: lower-case letters, digits and single hyphens."""
         if isinstance(value, str) and SLUG_PATTERN.match(value):
             return value
-        self.fail(
-            path,
-            f"{_describe(path)} {value!r} is not a slug (use a-z, 0-9 and '-', "
-            "e.g. 'callback-standards')",
-        )
+        self.fail(path, "field.not_slug", what=_describe(path), value=repr(value))
         return None
 
     def choice(self, value: Any, path: DataPath, allowed: tuple[str, ...]) -> str | None:
         """One of ``allowed``."""
         if isinstance(value, str) and value in allowed:
             return value
-        self.fail(
-            path, f"{_describe(path)} {value!r} is not allowed (allowed: {', '.join(allowed)})"
-        )
+        self.fail(path, "field.choice", what=_describe(path), value=repr(value),
+                  allowed=", ".join(allowed))
         return None
 
     def text(self, value: Any, path: DataPath) -> str | None:
         """A non-empty string."""
         if isinstance(value, str) and value.strip():
             return value
-        self.fail(path, f"{_describe(path)} must be non-empty text")
+        self.fail(path, "field.text", what=_describe(path))
         return None
 
     def bilingual(self, value: Any, path: DataPath) -> Bilingual | None:
@@ -226,17 +220,17 @@ class FieldReader:
     def hours(self, value: Any, path: DataPath) -> float | None:
         """A number of hours, zero or more."""
         if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            self.fail(path, f"{_describe(path)} {value!r} must be a number of hours")
+            self.fail(path, "field.hours", what=_describe(path), value=repr(value))
             return None
         if value < 0:
-            self.fail(path, f"{_describe(path)} {value!r} must not be negative")
+            self.fail(path, "field.negative", what=_describe(path), value=repr(value))
             return None
         return float(value)
 
     def minutes(self, value: Any, path: DataPath) -> int | None:
         """A whole, positive number of minutes."""
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.fail(path, f"{_describe(path)} {value!r} must be a whole number of minutes > 0")
+            self.fail(path, "field.minutes", what=_describe(path), value=repr(value))
             return None
         return value
 
@@ -244,14 +238,18 @@ class FieldReader:
         """``true`` or ``false``."""
         if isinstance(value, bool):
             return value
-        self.fail(path, f"{_describe(path)} {value!r} must be true or false")
+        self.fail(path, "field.boolean", what=_describe(path), value=repr(value))
         return None
 
 
-def _describe(path: DataPath) -> str:
+#: How the top level of a file is named in messages.
+_DOCUMENT = Bilingual(zh="文档顶层", en="the document")
+
+
+def _describe(path: DataPath) -> str | Bilingual:
     """A readable name for a position, e.g. ``modules[1].lessons[0].slug``."""
     if not path:
-        return "the document"
+        return _DOCUMENT
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -49,7 +49,14 @@ CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
 
 
 class AssetRefused(ValueError):
-    """An upload of the wrong type, too big, or whose bytes do not match its name."""
+    """An upload of the wrong type, too big, or whose bytes do not match its name.
+
+    ``problem`` is the `BundleError` (located at the file name) to show in the reader's language.
+    """
+
+    def __init__(self, problem):
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 def _bi(text: Bilingual) -> dict[str, str]:
@@ -182,7 +189,7 @@ def store_asset(course: Course, name: str, data: bytes) -> LessonAsset:
     """
     problem = asset_problem(name, data)
     if problem:
-        raise AssetRefused(f"{name}: {problem}")
+        raise AssetRefused(problem)
     extension = name.rsplit(".", 1)[-1].lower()
     stored_name = f"{secrets.token_hex(16)}.{extension}"
     (asset_dir() / stored_name).write_bytes(data)

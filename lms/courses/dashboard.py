@@ -3,7 +3,8 @@
 An *enrolment* is one (person, course) pair that is assigned, directly or through a path. Each
 group (a course, a path, a department) reports: enrolled people, in progress, completed,
 overdue, and the average progress in percent. For a path, a person counts as completed when
-every course of the path is complete, and their progress is the mean over the path's courses.
+every published course of the path is complete, and their progress is the mean over the path's
+published courses (drafts are ignored, as trainees cannot see them).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.auth.models import User
+from lms.courses import standing
 from lms.courses.models import LearningPath
 from lms.courses.models_progress import Assignment
 from lms.courses.progress import CourseProgress, ProgressBook
@@ -65,7 +67,8 @@ class Figures:
         self.overdue += overdue
 
 
-def _assigned_users() -> list[User]:
+def _assigned_users(today: date | None = None) -> list[User]:
+    standing.sync(None, today)  # newcomers to departments / new hires count too
     ids = set(db.session.scalars(select(Assignment.user_id)))
     return list(db.session.scalars(select(User).where(User.id.in_(ids))
                                    .order_by(User.employee_no)))
@@ -74,7 +77,7 @@ def _assigned_users() -> list[User]:
 def enrolments(today: date | None = None, department_id: int | None = None,
                book: ProgressBook | None = None) -> list[Enrolment]:
     """Every assigned (person, course) pair with its progress."""
-    users = [u for u in _assigned_users()
+    users = [u for u in _assigned_users(today)
              if department_id is None or u.department_id == department_id]
     book = book or ProgressBook([u.id for u in users], today)
     rows = []
@@ -106,7 +109,7 @@ def by_department(rows: list[Enrolment]) -> list[Figures]:
 
 def by_path(today: date | None = None) -> list[Figures]:
     """Figures per learning path: one entry per assigned person."""
-    users = _assigned_users()
+    users = _assigned_users(today)
     book = ProgressBook([u.id for u in users], today)
     groups: dict[int, Figures] = {}
     paths = list(db.session.scalars(select(LearningPath).order_by(LearningPath.position,
@@ -115,7 +118,7 @@ def by_path(today: date | None = None) -> list[Figures]:
         groups[path.id] = Figures(path, path.title)
     for user in users:
         for path, due_on in book.assigned_paths(user.id).items():
-            progresses = [book.progress(user.id, c) for c in path.courses]
+            progresses = [book.progress(user.id, c) for c in path.published_courses]
             done = bool(progresses) and all(p.status == "completed" for p in progresses)
             started = any(p.started for p in progresses)
             status = "completed" if done else ("in_progress" if started else "not_started")

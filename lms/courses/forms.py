@@ -210,3 +210,33 @@ class PrerequisiteForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form whose CSRF token guards a one-click action."""
+
+
+class InServiceMonthForm(FlaskForm):
+    """Plan a month of in-service training from the template: the month, one course per slot.
+
+    The slot fields are added by `in_service_month_form`, one per topic slot of the template.
+    """
+
+    month = StringField(_l("Month (YYYY-MM)"), validators=[
+        DataRequired(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
+                               message=_l("Write the month as YYYY-MM, e.g. 2026-12."))])
+
+
+def slot_field_name(slot_slug: str) -> str:
+    """The form field holding the course chosen for a slot."""
+    return "slot_" + slot_slug.replace("-", "_")
+
+
+def in_service_month_form(slots: list[dict], course_choices: list, labels: dict[str, str],
+                          **kwargs) -> InServiceMonthForm:
+    """An `InServiceMonthForm` with a course choice for each slot (labels by slot slug)."""
+
+    class MonthForm(InServiceMonthForm):
+        pass
+
+    for slot in slots:
+        setattr(MonthForm, slot_field_name(slot["slug"]), SelectField(
+            labels[slot["slug"]], coerce=int, choices=list(course_choices),
+            validators=[DataRequired(message=_l("Choose a course for this topic."))]))
+    return MonthForm(**kwargs)

@@ -204,7 +204,7 @@ class LearningPath(db.Model):
     #: Declared hours (the shipped files are checked to add up).
     planned_hours: Mapped[float] = mapped_column(Float, default=0)
     #: Topic slots of an in-service template: list of ``{slug, topic, planned_hours,
-    #: delivery_mode, suggested_courses}``.
+    #: delivery_mode, suggested_courses}``; a month planned from it adds ``course`` (a slug).
     slots: Mapped[list | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -215,6 +215,11 @@ class LearningPath(db.Model):
     def courses(self) -> list[Course]:
         """The path's courses in order."""
         return [item.course for item in self.items]
+
+    @property
+    def published_courses(self) -> list[Course]:
+        """The courses a trainee can take; drafts count neither for progress nor completion."""
+        return [course for course in self.courses if course.published]
 
 
 class PathItem(db.Model):

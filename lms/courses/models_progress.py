@@ -1,18 +1,20 @@
 """Who must learn what, and how far they got: assignments, lesson views, results, completions.
 
 An `Assignment` gives one user one course or one learning path with a due date; assigning to a
-department or to "all new hires" creates one row per person at that moment (people joining
-later are assigned again by the trainer). Progress is never stored as a number: it is computed
+department or to "all new hires" creates one row per person at that moment and also keeps a
+`StandingAssignment`, which reaches people who join the department or are hired later, until
+its due date passes (see `lms.courses.standing`). Progress is never stored as a number: it is
+computed
 from `LessonView` and `ActivityResult` rows, so it cannot drift. A `CourseCompletion` /
 `PathCompletion` row records the moment the completion rule was first met.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.auth.models import User, utcnow
+from lms.auth.models import Department, User, utcnow
 from lms.courses.models import Course, LearningPath
 from lms.extensions import db
 
@@ -43,6 +45,40 @@ class Assignment(db.Model):
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
     course: Mapped[Course | None] = relationship()
     path: Mapped[LearningPath | None] = relationship()
+
+
+class StandingAssignment(db.Model):
+    """A course or path assigned to a department or to all new hires, kept for later joiners.
+
+    People are resolved from the target whenever progress is computed; each person reached
+    gets an ordinary `Assignment` (source = target). It stops reaching people after ``due_on``.
+    """
+
+    __tablename__ = "course_standing_assignments"
+    __table_args__ = (
+        CheckConstraint("(course_id IS NULL) <> (path_id IS NULL)", name="course_or_path"),
+        CheckConstraint("target IN ('department', 'new_hires')", name="known_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    path_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_paths.id", ondelete="CASCADE"))
+    #: ``department`` or ``new_hires``.
+    target: Mapped[str] = mapped_column(String(16))
+    #: The department, for target ``department``.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"))
+    due_on: Mapped[date | None]
+    #: People whose assignment a trainer withdrew: the standing rule must not bring it back.
+    excluded_user_ids: Mapped[list] = mapped_column(JSON, default=list)
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course | None] = relationship()
+    path: Mapped[LearningPath | None] = relationship()
+    department: Mapped[Department | None] = relationship()
 
 
 class LessonView(db.Model):

@@ -3,12 +3,15 @@
 Assumptions:
 
 * A course counts as assigned to a person when it is assigned directly or is part of an
-  assigned learning path; its due date is the earliest of those assignments' dates.
+  assigned learning path (standing department / new-hire assignments are resolved first, see
+  `lms.courses.standing`); its due date is the earliest of those assignments' dates.
 * A course's completion rule is a list of steps, chosen by its flags: every lesson (when
   ``require_lessons``), every *required* exam passed (``require_exam``), every *required*
   role-play or emergency drill scored (``require_drill``). With no flag set, the lessons count.
   Progress is the share of steps done; the course is complete when every step is done.
 * A course opens only when every prerequisite course is complete.
+* A path's progress and completion count only its published courses: a draft course in a
+  path is invisible to trainees, so it cannot hold their path back.
 * An exam counts as passed when any result for its ref says ``passed``; a drill counts as scored
   when any result for its ref carries a score or a pass/fail verdict.
 
@@ -25,6 +28,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from lms.auth.models import utcnow
+from lms.courses import standing
 from lms.courses.models import Course, LearningPath, Lesson, PathItem, Prerequisite
 from lms.courses.models_progress import (
     ActivityResult,
@@ -102,6 +106,7 @@ class ProgressBook:
         self.user_ids = set(user_ids)
         self.today = today or date.today()
         ids = list(self.user_ids)
+        standing.sync(ids, self.today)  # people who joined a department or were hired since
         self.viewed: dict[int, dict[int, datetime]] = defaultdict(dict)
         for view in db.session.scalars(select(LessonView).where(LessonView.user_id.in_(ids))):
             self.viewed[view.user_id][view.lesson_id] = view.last_viewed_at
@@ -173,8 +178,8 @@ class ProgressBook:
         )
 
     def path_percent(self, user_id: int, path: LearningPath) -> int:
-        """Average progress over the path's courses."""
-        courses = path.courses
+        """Average progress over the path's published courses (drafts are ignored)."""
+        courses = path.published_courses
         if not courses:
             return 0
         return round(sum(self.progress(user_id, c).percent for c in courses) / len(courses))
@@ -205,6 +210,7 @@ def book_for(user_id: int) -> ProgressBook:
 
 def is_assigned(user_id: int, course: Course) -> bool:
     """Whether ``course`` is assigned to the person, directly or through a path."""
+    standing.sync([user_id])
     direct = select(Assignment.id).where(Assignment.user_id == user_id,
                                          Assignment.course_id == course.id)
     by_path = (select(Assignment.id).join(PathItem, PathItem.path_id == Assignment.path_id)
@@ -242,9 +248,10 @@ def evaluate_completion(user_id: int, course: Course, at: datetime | None = None
 def _complete_paths(user_id: int, course: Course, at: datetime) -> None:
     book = book_for(user_id)
     for path in book.assigned_paths(user_id):
-        if course not in path.courses:
+        courses = path.published_courses
+        if course not in courses:
             continue
-        done = all(c.id in book.completed[user_id] for c in path.courses)
+        done = all(c.id in book.completed[user_id] for c in courses)
         if done and db.session.get(PathCompletion, (user_id, path.id)) is None:
             db.session.add(PathCompletion(user_id=user_id, path_id=path.id, completed_at=at))
             db.session.flush()

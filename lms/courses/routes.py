@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import escape
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from lms.auth.access import roles_required, signed_in
 from lms.courses import content_service, progress
@@ -77,6 +78,7 @@ def my_learning():
         paths.append({"path": path, "due_on": due, "percent": book.path_percent(
             current_user.id, path), "completed_at": row.completed_at if row else None,
             "overdue": row is None and due is not None and due < book.today})
+    db.session.commit()  # keeps assignments a standing assignment has just reached
     return render_template("courses/my_learning.html", courses=courses, paths=paths,
                            today=book.today)
 
@@ -89,9 +91,29 @@ def course_page(slug: str):
     book = progress.book_for(current_user.id)
     due = book.assigned_courses(current_user.id).get(course)
     state = book.progress(current_user.id, course, due)
+    db.session.commit()  # keeps assignments a standing assignment has just reached
     return render_template("courses/course.html", course=course, state=state,
                            viewed=book.viewed[current_user.id], learner=learner,
-                           preview=not learner)
+                           preview=not learner, survey_url=survey_url(course))
+
+
+def course_ref(course: Course) -> str:
+    """How other features name a course (``course:<slug>``), e.g. the survey's course ref."""
+    return f"course:{course.slug}"
+
+
+def survey_url(course: Course) -> str | None:
+    """The post-course survey page of ``course`` when it has a ``survey`` activity, else None.
+
+    The survey belongs to the evaluation feature (``/evaluation/survey/<course ref>``); it is
+    reached by URL only, so the courses feature does not import it.
+    """
+    if not any(activity.kind == "survey" for activity in course.activities):
+        return None
+    try:
+        return url_for("evaluation.survey", course_ref=course_ref(course))
+    except BuildError:  # the evaluation feature is not installed
+        return None
 
 
 @bp.route("/c/<slug>/<lesson_slug>")
@@ -178,11 +200,16 @@ register_widget("trainer", "courses/_trainer_widget.html", _trainer_widget, orde
 @bp.cli.command("load")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--draft", is_flag=True, help="Load the courses as drafts (default: published).")
-def load_command(path, draft):
+@click.option("--lang", "language", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of error messages (default: from LANG, else Chinese).")
+def load_command(path, draft, language):
     """Load every course and learning path of PATH (default: the shipped content).
 
-    PATH may also be a single course folder (one holding course.yaml).
+    PATH may also be a single course folder (one holding course.yaml). Problems are reported
+    with file and line in the user's language: ``--lang``, else the ``LANG`` environment
+    variable (``en_US.UTF-8`` → English), else Chinese.
     """
+    language = language or cli_language()
     from lms.courses.bundle import CONTENT_DIR, BundleInvalid
 
     try:
@@ -191,11 +218,23 @@ def load_command(path, draft):
     except BundleInvalid as invalid:
         db.session.rollback()
         for error in invalid.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException(
-            f"{len(invalid.errors)} problem(s); nothing was loaded") from invalid
+            click.echo(error.text(language), err=True)
+        summary = (f"{len(invalid.errors)} 个问题；未载入任何内容" if language == "zh"
+                   else f"{len(invalid.errors)} problem(s); nothing was loaded")
+        raise click.ClickException(summary) from invalid
     click.echo(f"{len(loaded['courses'])} courses: {', '.join(loaded['courses'])}")
     click.echo(f"{len(loaded['paths'])} learning paths: {', '.join(loaded['paths'])}")
+
+
+def cli_language() -> str:
+    """``en`` when the shell's ``LANG``/``LC_ALL``/``LC_MESSAGES`` asks for English, else ``zh``."""
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
 
 
 # The authoring and dashboard views register themselves on ``bp`` when imported.

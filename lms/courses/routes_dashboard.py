@@ -46,6 +46,7 @@ def dashboard_page():
             [Series(_("Average progress %"), [f.average for f in courses])],
             title=_("Average progress per course"), y_label="%", y_max=100, width=900)
     departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    db.session.commit()  # keeps assignments a standing assignment has just reached
     return render_template(
         "courses/dashboard.html", courses=courses, departments_figures=dashboard.by_department(
             rows), paths=dashboard.by_path() if department_id is None else [],

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -31,13 +32,18 @@ def export_course(course_id: int):
         data = content_service.export_zip(course)
     except BundleInvalid as invalid:
         flash(_("The course cannot be exported yet: %(problems)s",
-                problems="; ".join(str(e) for e in invalid.errors[:10])), "danger")
+                problems="; ".join(e.text(_language()) for e in invalid.errors[:10])), "danger")
         return redirect(editor_url(course))
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f"attachment; filename={course.slug}.zip"})
 
 
 IMPORT_PREVIEW_SECONDS = 24 * 3600
+
+
+def _language() -> str:
+    """The page's language, in which bundle errors are shown."""
+    return str(get_locale() or "zh")
 
 
 def _import_dir() -> Path:
@@ -64,7 +70,8 @@ def import_course():
         bundle = read_course_zip(data)
     except BundleInvalid as invalid:
         return render_template("courses/import.html", form=form, errors=invalid.errors,
-                               preview=None, filename=form.file.data.filename), 400
+                               preview=None, filename=form.file.data.filename,
+                               language=_language()), 400
     token = secrets.token_hex(16)
     (_import_dir() / f"{token}.zip").write_bytes(data)
     existing = db.session.scalar(select(Course).where(Course.slug == bundle.slug))

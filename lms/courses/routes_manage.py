@@ -7,6 +7,7 @@ for confirmation in the browser. Import and export of course zips are in `routes
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -296,7 +297,8 @@ def upload_asset(course_id: int):
         stored = content_service.store_asset(course, name, upload.read())
     except content_service.AssetRefused as refused:
         db.session.rollback()
-        flash(_("Upload refused: %(reason)s", reason=str(refused)), "danger")
+        flash(_("Upload refused: %(reason)s",
+                reason=refused.problem.text(str(get_locale() or "zh"))), "danger")
         return redirect(editor_url(course))
     db.session.commit()
     flash(_("Uploaded. Use it in a lesson as assets/%(name)s", name=stored.name), "success")

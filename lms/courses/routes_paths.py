@@ -2,17 +2,25 @@
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, select
 
 from lms.auth.access import roles_required
 from lms.auth.models import Department, User, UserRole
-from lms.courses import assignment, authoring, content_service
+from lms.courses import assignment, authoring, content_service, in_service, standing
 from lms.courses.blueprint import bp
 from lms.courses.bundle import HoursSplit
-from lms.courses.forms import AssignForm, ConfirmForm, PathForm, PathItemForm, PrerequisiteForm
+from lms.courses.forms import (
+    AssignForm,
+    ConfirmForm,
+    PathForm,
+    PathItemForm,
+    PrerequisiteForm,
+    in_service_month_form,
+    slot_field_name,
+)
 from lms.courses.models import Course, Curriculum, LearningPath, PathItem, Prerequisite
 from lms.courses.routes_manage import AUTHORS, _bi, _fill_bi, get_or_404
 from lms.extensions import db
@@ -32,9 +40,10 @@ def course_hours(course: Course) -> HoursSplit:
 
 
 def path_hours(path: LearningPath) -> HoursSplit:
-    """Planned hours of a path: its courses' hours, or its slots' for a template."""
+    """Planned hours of a path: its slots' hours when it has slots (a template, or a month
+    planned from one, whose courses are the sessions' material), else its courses' hours."""
     total = HoursSplit(0.0, 0.0)
-    for course in path.courses:
+    for course in [] if path.slots else path.courses:
         total = total + course_hours(course)
     for slot in path.slots or []:
         hours = float(slot["planned_hours"])
@@ -143,16 +152,22 @@ def assign():
         item = _chosen_item(form.item.data)
         people = assignment.people_for(form.target.data, form.users.data or [],
                                        form.department.data)
+        standing_target = form.target.data in standing.STANDING_TARGETS
         if form.due_on.data < date.today():
             form.due_on.errors.append(_("The due date is in the past."))
-        elif not people:
+        elif not people and not standing_target:
             flash(_("Nobody matches this choice; nothing was assigned."), "warning")
         else:
             result = assignment.assign(item, people, form.due_on.data, current_user,
                                        form.target.data)
+            if standing_target:
+                standing.record(item, form.target.data, form.department.data,
+                                form.due_on.data, current_user)
             db.session.commit()
             flash(_("Assigned to %(n)d people (%(new)d new, %(updated)d due dates updated).",
                     n=result.total, new=result.created, updated=result.updated), "success")
+            if standing_target:
+                flash(_("People who join later get it too, until the due date."), "info")
             return redirect(url_for("courses.assignments", item=form.item.data))
     return render_template("courses/assign.html", form=form), 400 if form.errors else 200
 
@@ -162,10 +177,28 @@ def assign():
 def assignments():
     """Who has a course or path assigned, and withdrawing an assignment."""
     item = _chosen_item(request.args.get("item", ""))
+    if standing.sync():  # newcomers a standing assignment reaches show up in the list
+        db.session.commit()
     rows = assignment.assignments_of(item) if item is not None else []
-    return render_template("courses/assignments.html", item=item, rows=rows,
+    rules = standing.of_item(item) if item is not None else []
+    return render_template("courses/assignments.html", item=item, rows=rows, rules=rules,
                            item_key=request.args.get("item", ""), confirm=ConfirmForm(),
-                           choices=_item_choices())
+                           choices=_item_choices(), today=date.today())
+
+
+@bp.route("/manage/standing/<int:standing_id>/stop", methods=["POST"])
+@roles_required(*AUTHORS)
+def stop_standing(standing_id: int):
+    """Stop a standing assignment reaching newcomers; the assignments it made stay."""
+    from lms.courses.models_progress import StandingAssignment
+
+    row = get_or_404(StandingAssignment, standing_id)
+    key = f"course:{row.course_id}" if row.course_id else f"path:{row.path_id}"
+    if ConfirmForm().validate_on_submit():
+        db.session.delete(row)
+        db.session.commit()
+        flash(_("Newcomers no longer get this assignment; existing assignments stay."), "success")
+    return redirect(url_for("courses.assignments", item=key))
 
 
 @bp.route("/manage/assignments/<int:assignment_id>/withdraw", methods=["POST"])
@@ -215,3 +248,49 @@ def delete_prerequisite(course_id: int, required_id: int):
         db.session.commit()
         flash(_("Prerequisite removed."), "success")
     return redirect(url_for("courses.prerequisites"))
+
+
+def _plan_refused_text(reason: str) -> str:
+    return {
+        "not_template": _("Only an in-service template can be planned for a month."),
+        "bad_month": _("Write the month as YYYY-MM, e.g. 2026-12."),
+        "slot_missing": _("Choose a course for every topic."),
+        "draft_course": _("Choose published courses only: trainees cannot see drafts."),
+        "exists": _("This month is already planned; open its learning path instead."),
+    }[reason]
+
+
+@bp.route("/manage/paths/<int:path_id>/month", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def plan_month(path_id: int):
+    """Instantiate the in-service template for a month: one published course per topic slot."""
+    template = get_or_404(LearningPath, path_id)
+    if template.kind != in_service.TEMPLATE_KIND:
+        abort(404)
+    courses = [c for c in _all_courses() if c.published]
+    slots = template.slots or []
+    labels = {slot["slug"]: _("%(topic)s (%(hours)s h)", topic=localized(slot["topic"]),
+                              hours=f"{slot['planned_hours']:g}") for slot in slots}
+    form = in_service_month_form(slots, choices([(c.id, localized(c.title)) for c in courses]),
+                                 labels)
+    if request.method == "GET":
+        for slug, course_id in in_service.default_choices(template).items():
+            getattr(form, slot_field_name(slug)).data = course_id
+    if form.validate_on_submit():
+        by_id = {c.id: c for c in courses}
+        chosen = {slot["slug"]: by_id[getattr(form, slot_field_name(slot["slug"])).data]
+                  for slot in slots}
+        try:
+            path = in_service.instantiate(template, form.month.data, chosen)
+        except in_service.PlanRefused as refused:
+            db.session.rollback()
+            form.month.errors.append(_plan_refused_text(refused.reason))
+        else:
+            db.session.commit()
+            flash(_("The in-service plan for %(month)s was created; assign it now.",
+                    month=form.month.data), "success")
+            return redirect(url_for("courses.manage_path", path_id=path.id))
+    return render_template("courses/form.html", form=form,
+                           heading=_("Plan a month: %(title)s", title=localized(template.title)),
+                           back=url_for("courses.manage_path", path_id=template.id)), \
+        400 if form.errors else 200

@@ -1,5 +1,6 @@
 """A trainer assigns onboarding to a department; a trainee in it learns; the dashboard shows it."""
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def test_trainer_assigns_onboarding_and_trainee_progress_reaches_the_dashboard(
     _shot(page, "courses-assign-zh")
     page.get_by_role("button", name="指派", exact=True).click()
     expect(page.locator(".flash-success")).to_contain_text("已指派给 1 人")
+    expect(page.locator("#standing-rules")).to_contain_text("之后加入 Hotline East 的所有人员")
+    _shot(page, "courses-assignments-zh")
 
     _sign_in(page, "newhire")
     page.goto("/courses/my")
@@ -100,6 +103,10 @@ def test_trainer_previews_a_course_and_edits_it(page, login, onboarding):
     page.get_by_role("link", name="预览").first.click()
     expect(page.locator(".preview-banner")).to_be_visible()
     _shot(page, "courses-preview-zh")
+    page.goto("/courses/c/onsite-practice")
+    expect(page.locator("#survey-link")).to_have_attribute(
+        "href", "/evaluation/survey/course:onsite-practice")
+    _shot(page, "courses-course-survey-link-zh")
 
 
 def test_broken_zip_upload_lists_file_and_line(page, login, tmp_path):
@@ -117,4 +124,29 @@ def test_broken_zip_upload_lists_file_and_line(page, login, tmp_path):
     errors = page.locator("#import-errors")
     expect(errors).to_contain_text("broken-course.zip")
     expect(errors).to_contain_text("course.yaml:2")
+    expect(errors).to_contain_text("'curriculum' 的值 'cooking' 不被允许")
     _shot(page, "courses-import-errors-zh")
+    page.select_option("#lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^en"))
+    page.goto("/courses/manage/import")
+    page.set_input_files("#file", str(broken))
+    page.get_by_role("button", name="Check the zip").click()
+    expect(errors).to_contain_text("'curriculum' 'cooking' is not allowed")
+    _shot(page, "courses-import-errors-en")
+
+
+def test_trainer_plans_a_month_of_in_service_training(page, login, onboarding):
+    login("trainer")
+    page.goto("/courses/manage")
+    page.get_by_role("link", name="在岗月度培训（4 小时）").first.click()
+    page.locator("#plan-month").click()
+    expect(page.locator("h1")).to_contain_text("按月安排")
+    page.fill("#month", "2026-12")
+    _shot(page, "courses-plan-month-zh")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash-success")).to_contain_text("2026-12")
+    expect(page.locator("h1")).to_contain_text("2026-12 在岗培训")
+    _shot(page, "courses-month-path-zh")
+    page.select_option("#lang", "en")
+    expect(page.locator("h1")).to_contain_text("2026-12 in-service")
+    _shot(page, "courses-month-path-en")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -97,9 +98,9 @@ def test_upload_of_the_wrong_type_is_refused_with_a_message(client, auth, app):
     with app.app_context():
         course_id = make_course().id
     body = _upload(auth, course_id, "virus.exe", b"MZ\x90\x00").get_data(as_text=True)
-    assert "virus.exe" in body and "not allowed" in body
+    assert "virus.exe" in body and "不允许文件类型“.exe”" in body
     body = _upload(auth, course_id, "fake.png", b"not a png").get_data(as_text=True)
-    assert "fake.png" in body and "not a PNG" in body
+    assert "fake.png" in body and "内容不是 PNG 文件" in body
     with app.app_context():
         assert db.session.scalar(select(func.count(LessonAsset.id))) == 1  # only flow.png
 
@@ -110,7 +111,7 @@ def test_upload_over_five_megabytes_is_refused(client, auth, app):
         course_id = make_course().id
     big = PNG_BYTES + b"\x00" * (5 * 1024 * 1024)
     body = _upload(auth, course_id, "big.png", big).get_data(as_text=True)
-    assert "big.png" in body and "at most 5 MB" in body
+    assert "big.png" in body and "附件最大 5 MB" in body
     good = _upload(auth, course_id, "chart.png", PNG_BYTES).get_data(as_text=True)
     assert "assets/chart.png" in good
 
@@ -123,11 +124,31 @@ def test_broken_zip_names_file_and_line_and_imports_nothing(client, auth, app):
     response = auth.post("/courses/manage/import", {
         "file": (io.BytesIO(make_zip(files)), "broken.zip")}, form_page="/courses/manage/import",
         content_type="multipart/form-data")
-    body = response.get_data(as_text=True)
+    body = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
     assert "course.yaml:9" in body and "by-pigeon" in body and "broken.zip" in body
+    assert "'delivery_mode' 的值 'by-pigeon' 不被允许（允许：online, offline_practice）" in body
+    assert "is not allowed" not in body
     with app.app_context():
         assert db.session.scalar(select(func.count(Course.id))) == 0
+
+
+def test_zip_errors_follow_the_trainers_language(client, auth, app):
+    from lms.auth.models import User
+
+    user_id = auth.as_role("trainer")
+    with app.app_context():
+        db.session.get(User, user_id).locale = "en"
+        db.session.commit()
+    files = valid_course_files()
+    del files["lessons/what-to-ask.en.md"]
+    response = auth.post("/courses/manage/import", {
+        "file": (io.BytesIO(make_zip(files)), "broken.zip")}, form_page="/courses/manage/import",
+        content_type="multipart/form-data")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "the lesson text file lessons/what-to-ask.en.md is missing" in body
+    assert "课时正文文件" not in body
 
 
 def test_good_zip_is_previewed_then_imported_as_a_draft(client, auth, app):

@@ -182,14 +182,14 @@ def test_bad_course_yaml_names_file_line_and_allowed_values(files, old, new, nee
     errors = errors_of(broken)
     text = broken["course.yaml"].decode()
     assert [(e.file, e.line) for e in errors] == [("course.yaml", line_of(text, needle))]
-    assert fragment in errors[0].message
+    assert fragment in errors[0].message("en")
 
 
 def test_duplicate_lesson_slug_points_at_the_second_one(files):
     broken = with_yaml(files, "slug: what-to-ask", "slug: when-to-call")
     errors = errors_of(broken)
     text = broken["course.yaml"].decode()
-    duplicate = [e for e in errors if "duplicate lesson slug" in e.message]
+    duplicate = [e for e in errors if "duplicate lesson slug" in e.message("en")]
     assert [e.line for e in duplicate] == [line_of(text, "slug: when-to-call", occurrence=2)]
 
 
@@ -199,7 +199,7 @@ def test_missing_lesson_file_names_the_file_and_the_lesson_line(files):
     assert len(errors) == 1
     assert errors[0].file == "course.yaml"
     assert errors[0].line == line_of(COURSE_YAML, "slug: what-to-ask")
-    assert "lessons/what-to-ask.en.md is missing" in errors[0].message
+    assert "lessons/what-to-ask.en.md is missing" in errors[0].message("en")
 
 
 def test_all_errors_are_reported_together(files):
@@ -214,14 +214,14 @@ def test_yaml_syntax_error_names_the_line(files):
     broken = with_yaml(files, "  en: Callback basics", "  en: [Callback basics")
     (error,) = errors_of(broken)
     assert error.file == "course.yaml" and error.line is not None
-    assert "not valid YAML" in error.message
+    assert "not valid YAML" in error.message("en")
 
 
 def test_non_utf8_markdown_names_file_and_line(files):
     files["lessons/what-to-ask.en.md"] = "# What\n\nline two\ncaf\u00e9\n".encode("latin-1")
     (error,) = errors_of(files)
     assert (error.file, error.line) == ("lessons/what-to-ask.en.md", 4)
-    assert "UTF-8" in error.message
+    assert "UTF-8" in error.message("en")
 
 
 def test_asset_referenced_but_missing_names_markdown_file_and_line(files):
@@ -231,7 +231,7 @@ def test_asset_referenced_but_missing_names_markdown_file_and_line(files):
         ("lessons/when-to-call.zh.md", 5),
         ("lessons/when-to-call.en.md", 5),
     }
-    assert all("assets/flow.png" in e.message for e in errors)
+    assert all("assets/flow.png" in e.message("en") for e in errors)
 
 
 @pytest.mark.parametrize(
@@ -245,7 +245,7 @@ def test_asset_referenced_but_missing_names_markdown_file_and_line(files):
 )
 def test_disallowed_assets_are_refused(files, name, data, fragment):
     (error,) = errors_of({**files, name: data})
-    assert error.file == name and fragment in error.message
+    assert error.file == name and fragment in error.message("en")
 
 
 def test_stray_files_are_refused_so_nothing_is_silently_dropped(files):
@@ -257,7 +257,7 @@ def test_completion_rule_needs_the_activity_it_relies_on(files):
     broken = with_yaml(files, "drill_scored: false", "drill_scored: true")
     (error,) = errors_of(broken)
     assert error.line == line_of(COURSE_YAML, "drill_scored")
-    assert "roleplay" in error.message
+    assert "roleplay" in error.message("en")
 
 
 def test_zip_path_traversal_is_refused_and_nothing_imported(files):
@@ -266,7 +266,7 @@ def test_zip_path_traversal_is_refused_and_nothing_imported(files):
         read_course_zip(zipped)
     (error,) = caught.value.errors
     assert error.file == "callback-basics/../../etc/evil.md"
-    assert "leaves the course folder" in error.message
+    assert "leaves the course folder" in error.message("en")
 
 
 def test_absolute_zip_path_is_refused(files):
@@ -308,5 +308,29 @@ def test_exporting_shows_the_canonical_yaml(files):
 
 def test_single_upload_check_matches_the_bundle_rules():
     assert asset_problem("photo.png", PNG_BYTES) is None
-    assert "not allowed" in asset_problem("script.svg", b"<svg/>")
-    assert "at most 5 MB" in asset_problem("big.png", PNG_BYTES + b"0" * 5 * 1024 * 1024)
+    assert "not allowed" in asset_problem("script.svg", b"<svg/>").message("en")
+    big = asset_problem("big.png", PNG_BYTES + b"0" * 5 * 1024 * 1024)
+    assert "at most 5 MB" in big.message("en") and "附件最大 5 MB" in big.message("zh")
+
+
+def test_every_bundle_message_exists_in_both_languages_with_the_same_placeholders():
+    import string
+
+    from lms.courses.bundle_messages import messages
+
+    def fields(template):
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    for code, texts in messages().items():
+        assert set(texts) == {"zh", "en"}, code
+        assert fields(texts["zh"]) == fields(texts["en"]), code
+
+
+def test_errors_render_in_chinese_and_english_keeping_file_and_line(files):
+    broken = with_yaml(files, "  en: Callback basics\n", "  en: Callback basics\n  fr: Rappels\n")
+    (error,) = errors_of(broken)
+    assert error.message("zh") == "'title' 中有未知的键“fr”（允许：zh, en）"
+    assert error.message("en") == "unknown key 'fr' in 'title' (allowed: zh, en)"
+    assert error.text("zh").startswith(f"course.yaml:{error.line}: ")
+    top = errors_of(with_yaml(files, "slug: callback-basics\n", "slog: callback-basics\n"))
+    assert "文档顶层 缺少键“slug”" in [e.message("zh") for e in top]

@@ -89,11 +89,25 @@ def test_cli_refuses_a_broken_folder_and_loads_nothing(runner, app, tmp_path):
     broken = tmp_path / "content" / "bad-course"
     broken.mkdir(parents=True)
     (broken / "course.yaml").write_text("slug: bad-course\ncurriculum: cooking\n")
-    result = runner.invoke(args=["courses", "load", str(tmp_path / "content")])
+    result = runner.invoke(args=["courses", "load", "--lang", "en", str(tmp_path / "content")])
     assert result.exit_code != 0
     assert "course.yaml:2" in result.output and "nothing was loaded" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Course.id))) == 0
+
+
+def test_cli_reports_problems_in_the_users_language(runner, app, tmp_path):
+    broken = tmp_path / "content" / "bad-course"
+    broken.mkdir(parents=True)
+    (broken / "course.yaml").write_text("slug: bad-course\ncurriculum: cooking\n")
+    env = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+    result = runner.invoke(args=["courses", "load", str(tmp_path / "content")], env=env)
+    assert result.exit_code != 0
+    assert "bad-course/course.yaml:2: 'curriculum' 的值 'cooking' 不被允许" in result.output
+    assert "未载入任何内容" in result.output
+    env["LANG"] = "en_GB.UTF-8"
+    result = runner.invoke(args=["courses", "load", str(tmp_path / "content")], env=env)
+    assert "'curriculum' 'cooking' is not allowed (allowed: service_standards" in result.output
 
 
 def test_demo_assigns_onboarding_to_hotline_east_with_some_progress(app_ctx):

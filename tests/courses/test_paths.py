@@ -115,7 +115,7 @@ def test_bad_paths_name_the_line(tmp_path, old, new, needle, fragment):
         read_paths(write(tmp_path, text), COURSES)
     (error,) = caught.value.errors
     assert (error.file, error.line) == ("paths.yaml", line_of(text, needle))
-    assert fragment in error.message
+    assert fragment in error.message("en")
 
 
 def test_without_courses_only_the_shape_is_checked(tmp_path):

@@ -115,3 +115,28 @@ def test_trainee_cannot_open_authoring_pages(client, auth):
     for path in ("/courses/manage", "/courses/manage/dashboard", "/courses/manage/assign",
                  "/courses/manage/import"):
         assert client.get(path).status_code == 403, path
+
+
+SURVEY = """  - kind: survey
+    ref: survey:post-course
+    title:
+      zh: 课后满意度调查
+      en: Post-course survey
+    delivery_mode: online
+    planned_hours: 0
+    required: false
+modules:"""
+
+
+def test_course_with_a_survey_links_to_the_post_course_survey(client, auth, app):
+    user_id = auth.as_role("trainee")
+    with app.app_context():
+        course = make_course(**{"modules:": SURVEY})
+        assign_to(course, db.session.get(User, user_id))
+        plain = make_course("no-survey-course")
+        assign_to(plain, db.session.get(User, user_id))
+    body = client.get("/courses/c/callback-basics").get_data(as_text=True)
+    assert 'href="/evaluation/survey/course:callback-basics"' in body
+    assert client.get("/evaluation/survey/course:callback-basics").status_code == 200
+    assert "/evaluation/survey/" not in client.get("/courses/c/no-survey-course").get_data(
+        as_text=True)
