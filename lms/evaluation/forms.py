@@ -25,3 +25,7 @@ class SurveyForm(FlaskForm):
     def __init__(self, *args, trainers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.trainer.choices = choices([("", "—"), *trainers])
+
+
+class RunForm(FlaskForm):
+    """Only the CSRF token of the "run the simulation" button (filters ride as hidden fields)."""

@@ -16,7 +16,8 @@ staff = the fewest agents reaching the target. "Worth N agents at peak" is the m
 replications of (required before - required after), with a t interval.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from statistics import fmean
 
 from flask import current_app
@@ -121,18 +122,51 @@ def _with_ci(values: list[float]) -> tuple:
     return fmean(values), low, high
 
 
-def _side(score: float) -> tuple[ImpactSide, list[int]]:
-    proficiency = proficiency_mapping(score, anchors())
-    runs = [_run(BASE_AGENTS, proficiency, r) for r in range(REPLICATIONS)]
-    required = [_required(proficiency, r, BASE_AGENTS) for r in range(REPLICATIONS)]
+def _side(score: float, mapping: tuple, step: Callable[[], None]) -> tuple[ImpactSide, list]:
+    proficiency = proficiency_mapping(score, mapping)
+    runs, required = [], []
+    for replication in range(REPLICATIONS):
+        runs.append(_run(BASE_AGENTS, proficiency, replication))
+        required.append(_required(proficiency, replication, BASE_AGENTS))
+        step()
     side = ImpactSide(score, *proficiency, _with_ci([sl for sl, _ in runs]),
                       _with_ci([ab for _, ab in runs]), _with_ci([float(n) for n in required]))
     return side, required
 
 
-def simulated_impact(score_before: float, score_after: float) -> Impact:
-    """Simulate the peak hour at both proficiencies (common random numbers)."""
-    before, required_before = _side(score_before)
-    after, required_after = _side(score_after)
+def simulated_impact(score_before: float, score_after: float, mapping: tuple | None = None,
+                     progress: Callable[[float], None] | None = None) -> Impact:
+    """Simulate the peak hour at both proficiencies (common random numbers).
+
+    ``mapping`` defaults to the configured anchors; ``progress(fraction)`` is told after each
+    replication (a background job commits it for the progress page).
+    """
+    mapping = tuple(mapping or anchors())
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0] / (2 * REPLICATIONS))
+
+    before, required_before = _side(score_before, mapping, step)
+    after, required_after = _side(score_after, mapping, step)
     saved = [float(b - a) for b, a in zip(required_before, required_after, strict=True)]
-    return Impact(before, after, _with_ci(saved), BASE_AGENTS, anchors())
+    return Impact(before, after, _with_ci(saved), BASE_AGENTS, mapping)
+
+
+def impact_to_dict(impact: Impact) -> dict:
+    """Plain JSON-able data (what the background job stores on its row)."""
+    return asdict(impact)
+
+
+def impact_from_dict(data: dict) -> Impact:
+    """The stored result back as an :class:`Impact` (tuples restored)."""
+    def side(values: dict) -> ImpactSide:
+        return ImpactSide(values["score"], values["handle_time_factor"], values["fcr"],
+                          tuple(values["service_level"]), tuple(values["abandonment"]),
+                          tuple(values["required"]))
+
+    return Impact(side(data["before"]), side(data["after"]), tuple(data["worth_agents"]),
+                  data["base_agents"],
+                  tuple(ProficiencyAnchor(**anchor) for anchor in data["anchors"]))

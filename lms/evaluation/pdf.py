@@ -43,6 +43,7 @@ def report_context(data: dict) -> dict:
         "level2": {"overall": _gain(data["level2"]["overall"]),
                    "rows": [{"test": r["test"], "category": r["category"], **_gain(r["gain"])}
                             for r in data["level2"]["rows"]]},
+        "level3_table": data["level3_table"],
         "level3": {"months": data["level3"]["months"], "roleplay": data["level3"]["roleplay"],
                    "drills": data["level3"]["drills"]},
         "monthly": data["monthly"],
@@ -56,5 +57,6 @@ def report_context(data: dict) -> dict:
                                   "name": user.name, **s.figures}
                                  for s, user in assessment["stars"]]},
         "impact": _impact(data.get("impact")),
+        "impact_pending": data.get("impact") is None and data.get("impact_params") is not None,
         "charts": {k: v for k, v in data["charts"].items()},
     }

@@ -1,14 +1,19 @@
-"""The dashboard's figures and charts as plain data, shared by the page and the PDF report."""
+"""The dashboard's figures and charts as plain data, shared by the page and the PDF report.
+
+Every chart with a confidence interval has its figures and interval in a table beside it on
+the page (the whiskers on a bar are a summary; the table is the record, and it is what a
+screen reader reads). The simulated impact is never computed here: it is read from its stored
+background job (``lms.evaluation.impact_runs``).
+"""
+
+from collections import defaultdict
 
 from flask_babel import gettext as _
 
-from lms.evaluation import kpis, service
-from lms.evaluation.impact import simulated_impact
-from lms.evaluation.statistics import combined_proficiency, kpi_targets
+from lms.evaluation import impact_runs, kpis, service
+from lms.evaluation.statistics import combined_proficiency, kpi_targets, mean_confidence_interval
 from lms.i18n import localized
 from lms.reports.charts import Series, bar_chart, line_chart
-
-_IMPACT_CACHE: dict = {}
 
 
 def _pct(value):
@@ -22,9 +27,27 @@ def level2_chart(level2: dict):
         return None
     labels = [r["test"] + (f" · {r['category']}" if r["category"] else "") for r in rows]
     gains = [r["gain"] for r in rows]
-    return bar_chart(labels, [Series(_("Mean normalised gain"),
-                                     [g.mean_gain for g in gains])],
+    return bar_chart(labels, [Series(_("Mean normalised gain"), [g.mean_gain for g in gains],
+                                     lower=[g.ci_low for g in gains],
+                                     upper=[g.ci_high for g in gains])],
                      title=_("Normalised gain by test"), y_label="g", y_max=1.0)
+
+
+def level3_table(level3: dict) -> list[dict]:
+    """Per month and kind: n, mean score (percent) and its 95 % t interval (clipped to 0-100)."""
+    rows = []
+    for kind, points in ((_("Role-play"), level3["roleplay_points"]),
+                         (_("Emergency drills"), level3["drill_points"])):
+        by_month = defaultdict(list)
+        for _user, day, value in points:
+            by_month[day.strftime("%Y-%m")].append(value * 100)
+        for month, values in sorted(by_month.items()):
+            low, high = mean_confidence_interval(values)
+            if low is not None:  # a score cannot leave 0..100 %, so neither can its interval
+                low, high = max(0.0, low), min(100.0, high)
+            rows.append({"month": month, "kind": kind, "n": len(values),
+                         "mean": sum(values) / len(values), "low": low, "high": high})
+    return sorted(rows, key=lambda row: (row["month"], row["kind"]))
 
 
 def level3_chart(level3: dict):
@@ -63,16 +86,6 @@ def impact_inputs(level2: dict, level3: dict) -> tuple[float, float] | None:
     return pre, after
 
 
-def impact_for(inputs):
-    """Simulated impact, cached per (before, after) rounded to 0.01 (runs are seeded)."""
-    if inputs is None:
-        return None
-    key = (round(inputs[0], 2), round(inputs[1], 2))
-    if key not in _IMPACT_CACHE:
-        _IMPACT_CACHE[key] = simulated_impact(*key)
-    return _IMPACT_CACHE[key]
-
-
 def impact_chart(impact):
     """Service level and abandonment before vs after, with 95 % intervals."""
     if impact is None:
@@ -99,11 +112,14 @@ def dashboard(filters, with_impact: bool = False) -> dict:
         "level1": service.level1(filters), "level2": level2, "level3": level3,
         "monthly": monthly, "comparisons": kpis.comparisons(rows),
         "assessment": kpis.staff_assessment(rows, None), "impact_inputs": inputs,
+        "level3_table": level3_table(level3),
         "charts": {"level2": level2_chart(level2), "level3": level3_chart(level3),
                    "kpis": kpi_charts(monthly)},
     }
     if with_impact:
-        data["impact"] = impact_for(inputs)
+        data["impact_params"] = impact_runs.impact_params(inputs)
+        data["impact_job"] = impact_runs.latest_run(data["impact_params"])
+        data["impact"] = impact_runs.stored_impact(data["impact_job"])
         data["charts"]["impact"] = impact_chart(data["impact"])
     return data
 

@@ -1,21 +1,33 @@
 """Training-effectiveness pages: dashboard (levels 1-4), drill-down, imports, survey, PDF."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms import jobs
 from lms.auth.access import roles_required, signed_in
 from lms.auth.models import User, UserRole
 from lms.evaluation import (
     events,  # noqa: F401 - connects the signal listeners
+    impact_runs,
     imports,
     kpis,
     report,
     service,
 )
 from lms.evaluation.content import load_survey
-from lms.evaluation.forms import SurveyForm, UploadForm
+from lms.evaluation.forms import RunForm, SurveyForm, UploadForm
 from lms.evaluation.pdf import report_context
 from lms.evaluation.statistics import kpi_targets
 from lms.extensions import db
@@ -37,11 +49,39 @@ def index():
 @bp.route("/impact")
 @roles_required(*MANAGERS)
 def impact():
-    """Simulated level-4 impact: the center at pre- vs post-training proficiency."""
+    """Simulated level-4 impact: the stored result, or the progress of its background run."""
+    jobs.recover_interrupted()  # a restart leaves in-process runs "running": settle them
     filters = service.Filters.from_args(request.args)
     data = report.dashboard(filters, with_impact=True)
-    return render_template("evaluation/impact.html", data=data,
-                           choices=service.filter_choices())
+    return render_template("evaluation/impact.html", data=data, run_form=RunForm(),
+                           choices=service.filter_choices(), interrupted=jobs.INTERRUPTED)
+
+
+@bp.route("/impact/run", methods=["POST"])
+@roles_required(*MANAGERS)
+def run_impact():
+    """Start (or reuse) the background simulation for the selection, then show its progress."""
+    if not RunForm().validate_on_submit():
+        abort(400)
+    filters = service.Filters.from_args(request.form)
+    data = report.dashboard(filters)
+    params = impact_runs.impact_params(data["impact_inputs"])
+    if params is None:
+        flash(_("No pre/post test pairs yet: import them, or pair a pre-test and post-test "
+                "exam."), "warning")
+    else:
+        impact_runs.start_run(params, current_user.id)
+    return redirect(url_for("evaluation.impact", **filters.as_args()))
+
+
+@bp.route("/impact/jobs/<int:job_id>")
+@roles_required(*MANAGERS)
+def impact_status(job_id: int):
+    """What the progress bar polls: status, fraction done, error."""
+    job = impact_runs.impact_job(job_id)
+    if job is None:
+        abort(404)
+    return jsonify(job.as_status())
 
 
 @bp.route("/people/<int:user_id>")

@@ -1,8 +1,13 @@
 """Role-play recordings: audio or video only, size-limited, stored under a random name.
 
 Files live in ``UPLOAD_DIR/roleplay/`` under a random name (the uploader's file name is never
-used on disk, so it cannot traverse directories or collide). The type is accepted when both the
-file extension and the browser-declared MIME type say audio or video. The limit is
+used on disk, so it cannot traverse directories or collide). The type is accepted when the
+file extension is an allowed audio/video one, the browser-declared MIME type says audio or
+video, AND the file's first bytes (its "magic number") match the container the extension
+names: MP3 (ID3 tag or an MPEG audio frame sync), WAV (RIFF....WAVE), Ogg (OggS), WebM
+(EBML header 1A 45 DF A3) and the ISO media family MP4/M4A/MOV (``ftyp``, or for old
+QuickTime files a ``moov``/``mdat``/``wide``/``free`` atom, at offset 4). A renamed
+executable or document is therefore refused whatever its name says. The limit is
 ``ROLEPLAY_RECORDING_MAX_MB`` (default 20 MB, the app-wide upload limit).
 """
 
@@ -18,8 +23,38 @@ ALLOWED_EXTENSIONS = {
 DEFAULT_MAX_MB = 20
 
 
+def _is_mp3(head: bytes) -> bool:
+    return head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF
+                                       and head[1] & 0xE0 == 0xE0)
+
+
+def _is_iso_media(head: bytes) -> bool:
+    return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+
+
+#: extension → test of the file's first bytes.
+MAGIC_CHECKS = {
+    "mp3": _is_mp3,
+    "wav": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE",
+    "ogg": lambda head: head[:4] == b"OggS",
+    "oga": lambda head: head[:4] == b"OggS",
+    "webm": lambda head: head[:4] == b"\x1a\x45\xdf\xa3",
+    "mp4": _is_iso_media, "m4a": _is_iso_media, "mov": _is_iso_media,
+}
+
+
+def content_matches(extension: str, data: bytes) -> bool:
+    """True when the file's first bytes are those of the container ``extension`` names."""
+    check = MAGIC_CHECKS.get(extension)
+    return bool(check and check(data[:16]))
+
+
 class RecordingError(ValueError):
     """The upload was refused; the message says why and what is allowed."""
+
+
+class ContentMismatch(RecordingError):
+    """The file's bytes are not those of the audio/video type its name claims."""
 
 
 def recording_dir() -> Path:
@@ -40,6 +75,8 @@ def save_recording(filename: str, mimetype: str, data: bytes) -> tuple[str, str]
     declared = (mimetype or "").split(";")[0].strip().lower()
     if extension not in ALLOWED_EXTENSIONS or not declared.startswith(("audio/", "video/")):
         raise RecordingError(", ".join(sorted(ALLOWED_EXTENSIONS)))
+    if not content_matches(extension, data):
+        raise ContentMismatch(extension)
     if len(data) > max_bytes():
         raise RecordingError(f"{max_bytes() // (1024 * 1024)} MB")
     name = f"{secrets.token_hex(16)}.{extension}"

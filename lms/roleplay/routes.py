@@ -19,7 +19,7 @@ from lms.auth.models import User, UserRole
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from lms.i18n import localized
-from lms.roleplay import builder, recordings, service
+from lms.roleplay import builder, recordings, rubric_admin, service
 from lms.roleplay.agreement import agreement_view
 from lms.roleplay.forms import GuardForm, PerformanceForm
 from lms.roleplay.models import Card, Performance, Rubric
@@ -66,7 +66,8 @@ def index():
     rubrics = db.session.scalars(select(Rubric).order_by(Rubric.shipped.desc(),
                                                          Rubric.key)).all()
     return render_template("roleplay/index.html", performances=performances, rubrics=rubrics,
-                           own_score=service.own_score)
+                           own_score=service.own_score,
+                           may_change=rubric_admin.may_change_rubric)
 
 
 @bp.route("/cards")
@@ -80,23 +81,31 @@ def cards():
 @bp.route("/rubrics/<key>")
 @roles_required("trainer", "admin")
 def rubric(key: str):
-    """One rubric: criteria, levels, descriptors and points."""
-    return render_template("roleplay/rubric.html", rubric=_rubric_or_404(key))
+    """One rubric: criteria, levels, descriptors and points; edit/delete for its owner."""
+    found = _rubric_or_404(key)
+    return render_template("roleplay/rubric.html", rubric=found, guard=GuardForm(),
+                           may_change=rubric_admin.may_change_rubric(found, current_user),
+                           usage=rubric_admin.rubric_usage(found),
+                           edit_refusal=rubric_admin.edit_refusal(found))
+
+
+def _builder_page(values, errors, editing=None, status=200, refusal=None):
+    return render_template("roleplay/builder.html", guard=GuardForm(), values=values,
+                           errors=errors, builder=builder, editing=editing,
+                           refusal=refusal), status
 
 
 @bp.route("/rubrics/new", methods=["GET", "POST"])
 @roles_required("trainer")
 def new_rubric():
     """The rubric builder; refuses no criteria or duplicate level points beside the field."""
-    guard = GuardForm()
     if request.method == "POST":
-        if not guard.validate_on_submit():
+        if not GuardForm().validate_on_submit():
             abort(400)
         taken = set(db.session.scalars(select(Rubric.key)))
         checked = builder.check_rubric_form(request.form, taken)
         if checked.errors:
-            return render_template("roleplay/builder.html", guard=guard, values=request.form,
-                                   errors=checked.errors, builder=builder), 400
+            return _builder_page(request.form, checked.errors, status=400)
         service.create_rubric(checked.data, current_user)
         db.session.commit()
         flash(_("Rubric %(name)s saved.", name=localized(checked.data["name"])), "success")
@@ -106,8 +115,55 @@ def new_rubric():
         source = _rubric_or_404(request.args["copy"])
         values = builder.form_values(source.as_dict())
         values["key"] = ""
-    return render_template("roleplay/builder.html", guard=guard, values=values, errors={},
-                           builder=builder)
+    return _builder_page(values, {})
+
+
+def _changeable_rubric_or_403(key: str) -> Rubric:
+    found = _rubric_or_404(key)
+    if not rubric_admin.may_change_rubric(found, current_user):
+        abort(403)
+    return found
+
+
+@bp.route("/rubrics/<key>/edit", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def edit_rubric(key: str):
+    """Edit a trainer-built rubric (owner or admin); refused once scores were submitted."""
+    found = _changeable_rubric_or_403(key)
+    refusal = rubric_admin.edit_refusal(found)
+    if request.method == "POST":
+        if not GuardForm().validate_on_submit():
+            abort(400)
+        if refusal:
+            return _builder_page(request.form, {}, found, 409, refusal)
+        form = request.form.copy()
+        form["key"] = found.key  # the key never changes: cards and links refer to it
+        taken = set(db.session.scalars(select(Rubric.key).where(Rubric.id != found.id)))
+        checked = builder.check_rubric_form(form, taken)
+        if checked.errors:
+            return _builder_page(form, checked.errors, found, 400)
+        rubric_admin.update_rubric(found, checked.data)
+        db.session.commit()
+        flash(_("Rubric %(name)s saved.", name=localized(checked.data["name"])), "success")
+        return redirect(url_for("roleplay.rubric", key=found.key))
+    return _builder_page(builder.form_values(found.as_dict()), {}, found, 200, refusal)
+
+
+@bp.route("/rubrics/<key>/delete", methods=["POST"])
+@roles_required("trainer", "admin")
+def delete_rubric(key: str):
+    """Delete a trainer-built rubric (owner or admin); refused while it is in use."""
+    found = _changeable_rubric_or_403(key)
+    if not GuardForm().validate_on_submit():
+        abort(400)
+    try:
+        rubric_admin.delete_rubric(found)
+    except rubric_admin.RubricChangeRefused as refused:
+        flash(localized(refused.message), "danger")
+        return redirect(url_for("roleplay.rubric", key=found.key))
+    db.session.commit()
+    flash(_("Rubric %(name)s deleted.", name=localized(found.name)), "success")
+    return redirect(url_for("roleplay.index"))
 
 
 @bp.route("/rubrics/<key>/agreement")
@@ -145,6 +201,11 @@ def new_performance():
             try:
                 recording = recordings.save_recording(upload.filename, upload.mimetype,
                                                       upload.read())
+            except recordings.ContentMismatch as error:
+                form.recording.errors = [_(
+                    "The file's content is not a %(type)s recording (checked from its first "
+                    "bytes); upload the original audio or video file.", type=str(error))]
+                return render_template("roleplay/performance_form.html", form=form), 400
             except recordings.RecordingError as error:
                 form.recording.errors = [_(
                     "Only audio or video recordings are accepted, up to the size limit "
@@ -217,9 +278,9 @@ def _score_values(mine) -> dict:
 @bp.route("/performances/<int:performance_id>/recording")
 @signed_in
 def recording(performance_id: int):
-    """The recording, for the trainee who performed and for trainers only."""
+    """The recording, for the trainee who performed, trainers and administrators only."""
     found = service.performance_for(current_user, performance_id)
-    if found.trainee_id != current_user.id and not current_user.has_role("trainer"):
+    if found.trainee_id != current_user.id and not service.is_staff(current_user):
         abort(404)
     if not found.recording_file:
         abort(404)

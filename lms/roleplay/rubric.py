@@ -207,7 +207,8 @@ def _criterion_problems(criterion, location: tuple, keys_seen: set) -> list[Rubr
     if isinstance(key, str) and key in keys_seen:
         problems.append(RubricProblem((*location, "key"), {
             "zh": f"评分项标识 {key!r} 重复。", "en": f"criterion key {key!r} is used twice."}))
-    keys_seen.add(key)
+    if isinstance(key, str):  # a list or mapping as key is already reported, and unhashable
+        keys_seen.add(key)
     problems += check_bilingual(criterion.get("description"), (*location, "description"))
     return problems + _level_problems(criterion.get("levels"), (*location, "levels"))
 

@@ -35,7 +35,10 @@ def test_manager_opens_the_dashboard_and_downloads_the_pdf(page, login, app):
     expect(page.locator("#meets-summary")).to_be_visible()
     page.screenshot(path="/tmp/screens/evaluation-staff.png", full_page=True)
     page.goto("/evaluation/impact")
-    expect(page.locator("#worth")).to_contain_text("名坐席")
+    expect(page.locator("#mapping")).to_be_visible()
+    page.locator("#run-impact").click()
+    # The run is a background job: the progress box polls and the page reloads when done.
+    expect(page.locator("#worth")).to_contain_text("名坐席", timeout=120_000)
     page.screenshot(path="/tmp/screens/evaluation-impact.png", full_page=True)
     page.select_option("#lang", "en")
     expect(page.locator("#worth")).to_contain_text("agents at peak")

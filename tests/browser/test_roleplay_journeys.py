@@ -80,3 +80,30 @@ def test_trainer_sees_card_library_and_builder_errors(page, login, app):
     page.get_by_role("button", name="保存评分表").click()
     expect(page.locator("#criteria-error")).to_contain_text("评分表至少需要一个评分项")
     page.screenshot(path="/tmp/screens/roleplay-builder-error.png", full_page=True)
+
+
+def test_owner_edits_then_deletes_a_rubric_they_built(page, login, app):
+    from sqlalchemy import select
+
+    from lms.auth.models import User
+    from lms.extensions import db
+    from lms.roleplay import service
+    from lms.roleplay.demo import DEMO_RUBRIC
+
+    username = login("trainer", name="评分表作者")
+    with app.app_context():
+        author = db.session.scalar(select(User).where(User.username == username))
+        service.create_rubric(DEMO_RUBRIC, author)
+        db.session.commit()
+    page.goto("/roleplay/rubrics/callback_promise")
+    page.locator("#edit-rubric").click()
+    expect(page.locator("#key")).to_have_attribute("readonly", "")
+    page.fill("#name_zh", "回访承诺评分表（修订）")
+    page.screenshot(path="/tmp/screens/roleplay-rubric-edit.png", full_page=False)
+    page.get_by_role("button", name="保存评分表").click()
+    expect(page.get_by_role("heading", name="回访承诺评分表（修订）")).to_be_visible()
+    page.screenshot(path="/tmp/screens/roleplay-rubric-owned.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#delete-rubric").click()
+    expect(page.locator(".flash-success")).to_contain_text("已删除")
+    expect(page.locator("#rubrics")).not_to_contain_text("回访承诺")

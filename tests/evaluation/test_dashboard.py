@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from lms.evaluation import kpis, service
+from lms.evaluation import kpis, report, service
 from lms.evaluation.models import EvaluationEvent, SurveyResponse
 from lms.evaluation.service import Filters
 from lms.extensions import db
@@ -89,9 +89,20 @@ def test_dashboard_person_staff_and_pdf(client, auth, app):
     assert "培训效果评估报告" in text and "人" in text
 
 
-def test_impact_page_shows_agents_saved(client, auth, app):
-    auth.as_role("planner")
+def test_every_chart_with_intervals_has_them_in_a_table_beside_it(client, auth, app):
+    auth.as_role("trainer")
     with app.app_context():
-        trained_cohort()
-    body = client.get("/evaluation/impact").get_data(as_text=True)
-    assert 'id="worth"' in body and "<svg" in body
+        people = trained_cohort()
+        for user, score in zip(people, (0.6, 0.8, 0.7, 0.9), strict=False):
+            activity_result.send("emergency_drill", user_id=user.id, ref="drill:flood",
+                                 score=score, passed=True, at=datetime(2026, 10, 5, tzinfo=UTC))
+        db.session.commit()
+        level3 = report.dashboard(Filters())["level3_table"]
+    page = client.get("/evaluation/").get_data(as_text=True)
+    assert 'class="ci"' in page  # level-2 bars carry their interval whiskers
+    assert 'id="gain-table"' in page and 'id="level3-table"' in page
+    october = next(r for r in level3 if r["month"] == "2026-10" and r["n"] == 4)
+    assert october["mean"] == pytest.approx(75.0)
+    # t interval, 3 degrees of freedom: 75 ± 3.182 * sd(60, 80, 70, 90) / 2
+    assert october["high"] - 75.0 == pytest.approx(3.1824 * 12.9099 / 2, rel=1e-3)
+    assert f"{october['low']:.0f} – {october['high']:.0f}" in page
