@@ -14,17 +14,20 @@ from lms.admin.service import create_user
 from lms.auth.models import User
 from lms.extensions import db
 
+EAST = "热线东区 Hotline East"
+SOUTH = "南区上门服务 Field Service South"
+
 #: (user name, employee number, name, department, roles, hired on)
 DEMO_USERS = (
-    ("admin", "A0001", "系统管理员 Admin", "Service Management", ["admin"], None),
-    ("trainer", "T0001", "李培训 Li Peixun", "Training Center", ["trainer"], None),
-    ("planner", "P0001", "王规划 Wang Guihua", "Workforce Planning", ["planner"], None),
-    ("trainee", "E1001", "张新 Zhang Xin", "Hotline East", ["trainee"], date(2026, 11, 2)),
-    ("lead", "M0001", "陈主管 Chen Zhuguan", "Hotline East", ["trainer", "planner"], None),
-    ("e1002", "E1002", "刘洋 Liu Yang", "Hotline East", ["trainee"], date(2026, 11, 2)),
-    ("e1003", "E1003", "赵敏 Zhao Min", "Hotline East", ["trainee"], date(2026, 10, 12)),
-    ("e1004", "E1004", "孙磊 Sun Lei", "Field Service South", ["trainee"], date(2025, 4, 1)),
-    ("e1005", "E1005", "周婷 Zhou Ting", "Field Service South", ["trainee"], date(2026, 11, 16)),
+    ("admin", "A0001", "系统管理员 Admin", "服务管理部 Service Management", ["admin"], None),
+    ("trainer", "T0001", "李培训 Li Peixun", "培训中心 Training Center", ["trainer"], None),
+    ("planner", "P0001", "王规划 Wang Guihua", "排班规划部 Workforce Planning", ["planner"], None),
+    ("trainee", "E1001", "张新 Zhang Xin", EAST, ["trainee"], date(2026, 11, 2)),
+    ("lead", "M0001", "陈主管 Chen Zhuguan", EAST, ["trainer", "planner"], None),
+    ("e1002", "E1002", "刘洋 Liu Yang", EAST, ["trainee"], date(2026, 11, 2)),
+    ("e1003", "E1003", "赵敏 Zhao Min", EAST, ["trainee"], date(2026, 10, 12)),
+    ("e1004", "E1004", "孙磊 Sun Lei", SOUTH, ["trainee"], date(2025, 4, 1)),
+    ("e1005", "E1005", "周婷 Zhou Ting", SOUTH, ["trainee"], date(2026, 11, 16)),
 )
 
 

@@ -29,7 +29,7 @@ NAV_ITEMS = (
     NavItem("drills.my_drills", _l("Emergency drills"), ("trainee",), "drills.my_"),
     NavItem("courses.manage", _l("Courses"), ("trainer", "admin"), "courses.manage"),
     NavItem("exams.manage", _l("Exams"), ("trainer", "admin"), "exams.manage"),
-    NavItem("roleplay.index", _l("Role-play scoring"), ("trainer",), "roleplay."),
+    NavItem("roleplay.index", _l("Role-play"), ("trainer", "admin", "trainee"), "roleplay."),
     NavItem("drills.manage", _l("Drill scheduling"), ("trainer",), "drills.manage"),
     NavItem("planning.index", _l("Planning"), ("planner",), "planning."),
     NavItem("evaluation.index", _l("Effectiveness"), ("trainer", "admin", "planner"),

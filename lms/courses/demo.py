@@ -15,7 +15,8 @@ from lms.courses.models import Course, LearningPath
 from lms.courses.models_progress import Assignment
 from lms.extensions import db
 
-DEMO_DEPARTMENT = "Hotline East"
+DEMO_DEPARTMENT = "热线东区 Hotline East"
+SOUTH_DEPARTMENT = "南区上门服务 Field Service South"
 ONBOARDING_SLUG = "onboarding-72h"
 #: Onboarding takes two working weeks; the demo assignment is due three weeks after loading.
 DUE_AFTER_DAYS = 21
@@ -63,7 +64,7 @@ def _sample_progress(path: LearningPath) -> None:
 def _overdue_example(trainer: User | None) -> None:
     """Field Service South had the service-awareness course due last week (an overdue list)."""
     course = db.session.scalar(select(Course).where(Course.slug == "service-awareness"))
-    south = db.session.scalar(select(Department).where(Department.name == "Field Service South"))
+    south = db.session.scalar(select(Department).where(Department.name == SOUTH_DEPARTMENT))
     if course is None or south is None:
         return
     people = [u for u in assignment.department_members(south.id) if u.has_role("trainee")]

@@ -10,6 +10,7 @@ import html
 import math
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 FONT = "Noto Sans CJK SC, DejaVu Sans, sans-serif"
@@ -86,8 +87,11 @@ def _axes(parts, frame: _Frame, y_label: str) -> None:
 def _x_labels(parts, frame: _Frame, labels, centers) -> None:
     step = max(1, math.ceil(len(labels) / 16))
     base = frame.top + frame.plot_h
+    last = len(labels) - 1
     for index in range(0, len(labels), step):
-        parts.append(f'<text x="{centers[index]:.1f}" y="{base + 14}" text-anchor="middle" '
+        # the outermost labels are anchored inwards so they are not cut at the edges
+        anchor = "start" if index == 0 and last else "end" if index == last and last else "middle"
+        parts.append(f'<text x="{centers[index]:.1f}" y="{base + 14}" text-anchor="{anchor}" '
                      f'fill="#5b6573">{_esc(labels[index])}</text>')
 
 
@@ -158,7 +162,8 @@ def _error_bar(frame: _Frame, one: Series, index: int, center: float) -> list[st
     y_low, y_high = frame.y(low), frame.y(high)
     return [f'<path d="M{center:.1f},{y_low:.1f}V{y_high:.1f}M{center - 4:.1f},{y_low:.1f}'
             f'h8M{center - 4:.1f},{y_high:.1f}h8" stroke="#1d2430" stroke-width="1.2" '
-            f'fill="none" class="ci"><title>95 % CI {_fmt(low)}–{_fmt(high)}</title></path>']
+            f'fill="none" class="ci"><title>{_esc(_("95% confidence interval"))} '
+            f"{_fmt(low)}–{_fmt(high)}</title></path>"]
 
 
 def line_chart(x_labels, series, *, title, y_label="", target=None, y_max=None,
