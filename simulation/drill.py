@@ -14,6 +14,7 @@ action is inserted before the time already simulated.
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from scenarios import Scenario
@@ -116,6 +117,31 @@ def _time_key(raw) -> float:
     return float(time) if isinstance(time, int | float) and not isinstance(time, bool) else 0.0
 
 
+def _apply_action(event) -> None:
+    """Timer callback: apply one action to the engine the timer was scheduled on."""
+    engine, action = event._value
+    ACTION_TYPES[action.type].apply(engine, action.params)
+    engine.alert("action_applied", action=action.type, **{
+        k: v for k, v in action.params.items() if k in ("queue", "group")})
+
+
+_APPLY = (_apply_action,)
+
+
+def _schedule_action(engine: Engine, action: DrillAction) -> None:
+    """Put ``action`` on ``engine``'s calendar at exactly ``action.time`` (urgent).
+
+    The timer carries its engine, not a drill: ``with_action`` hands the engine to a new
+    drill and the pending timers must keep working. The entry goes straight into SimPy's
+    heap because ``schedule(delay=time - now)`` would land at ``now + (time - now)``, which
+    can differ from ``time`` by a rounding step and so change the order of events against
+    a fresh replay that scheduled the same action from time 0.
+    """
+    env = engine.env
+    heapq.heappush(env._queue, (action.time, URGENT, next(env._eid),
+                                _Timer(_APPLY, (engine, action))))
+
+
 class Drill:
     """A replayable drill: ``state_at(t)`` gives the center's state ``t`` seconds in."""
 
@@ -124,38 +150,29 @@ class Drill:
         self.seed = int(seed)
         self.actions = parse_actions(list(actions), scenario)
         self._engine: Engine | None = None
-        self._scheduled = 0
 
     def with_action(self, action) -> Drill:
-        """A new drill record with ``action`` added (the engine is reused when possible)."""
+        """A new drill record with ``action`` added.
+
+        The engine moves to the new drill when the action lies after the time already
+        simulated (nothing simulated so far depends on it); otherwise the new drill replays
+        from the start when asked. Either way its states equal a fresh replay of its record.
+        """
         drill = Drill(self.scenario, self.seed, [*self.actions, action])
         engine = self._engine
-        last = drill.actions[-1]
-        if engine is not None and drill.actions[:-1] == self.actions and \
-                last.time > engine.env.now:
-            drill._engine, drill._scheduled = engine, self._scheduled
-            self._engine = None
-            drill._schedule_pending()
+        if engine is not None:
+            added = parse_actions([action], self.scenario)[0]
+            if added.time > engine.env.now:
+                drill._engine, self._engine = engine, None
+                _schedule_action(engine, added)
         return drill
 
     def _fresh_engine(self) -> Engine:
         engine = Engine(self.scenario, seed=self.seed, replication=0)
-        self._engine, self._scheduled = engine, 0
-        self._schedule_pending()
+        for action in self.actions:
+            _schedule_action(engine, action)
+        self._engine = engine
         return engine
-
-    def _schedule_pending(self) -> None:
-        engine = self._engine
-        for action in self.actions[self._scheduled:]:
-            delay = max(0.0, action.time - engine.env.now)
-            engine.env.schedule(_Timer((self._apply,), action), URGENT, delay)
-        self._scheduled = len(self.actions)
-
-    def _apply(self, event) -> None:
-        action: DrillAction = event._value
-        ACTION_TYPES[action.type].apply(self._engine, action.params)
-        self._engine.alert("action_applied", action=action.type, **{
-            k: v for k, v in action.params.items() if k in ("queue", "group")})
 
     def state_at(self, t: float) -> dict:
         """KPIs so far and the live center at ``t`` seconds (0 ≤ t ≤ horizon)."""

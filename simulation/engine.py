@@ -21,10 +21,12 @@ event and variants share random numbers. The engine returns records (:mod:`simul
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
 
 import simpy
+from simpy.core import URGENT
 from simpy.events import Timeout
 
 from scenarios import Scenario
@@ -270,9 +272,17 @@ class Engine(FlowMixin):
 
     def advance(self, until: float) -> None:
         """Simulate up to ``until`` seconds (no-op if already there); used by drills."""
-        until = min(until, self.horizon)
-        if until > self.env.now:
-            self.env.run(until=until)
+        until = float(min(until, self.horizon))
+        env = self.env
+        if until > env.now:
+            # SimPy's run(until=number) stops at now + (until - now), which can miss
+            # ``until`` by a rounding step; a drill stepped forward must stop at exactly the
+            # instant a fresh replay stops at, so the stop event is put on the heap at
+            # ``until`` itself (urgent, like SimPy's own stop event).
+            stop = simpy.Event(env)
+            stop._ok, stop._value = True, None
+            heapq.heappush(env._queue, (until, URGENT, next(env._eid), stop))
+            env.run(until=stop)
 
     def result(self):
         """Close the open interval and build the :class:`RunResult` of this replication."""

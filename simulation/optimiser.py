@@ -8,12 +8,18 @@ surges, abandonment with redials, repeats, escalation, carry-over from the previ
 * a cell (interval, group) *fails* if a queue planned on the group misses its service level
   at the stated confidence (one-sided lower bound of the mean over replications), exceeds the
   abandonment cap (upper bound), or the group's mean occupancy exceeds its cap;
+* the search starts from a *warm start*: one cheap simulation of the Erlang A plan (a quarter
+  of the replications) measures the contacts each group really gets (redials, repeats,
+  callbacks included), and Erlang A on that volume puts most cells within an agent or two of
+  their answer;
 * failing cells grow (doubling steps until they pass), passing cells shrink, and once a cell
   has a known failing and a known passing value it is bisected; because intervals influence
-  each other, a passing value that later fails is forgotten;
+  each other, a passing value that later fails is forgotten; the search stops when all but a
+  small tail of cells (``TAIL``) are settled;
 * intervals with fewer than ``min_calls`` expected calls keep the analytic value: a handful of
   calls gives no usable service-level estimate, however many agents are added;
-* the final plan is verified by simulation and bumped where it still fails.
+* the final plan is verified by simulation on every replication and raised where it
+  still fails (``all_met`` says whether the plan returned passed that check).
 
 The report compares, per interval and group, Erlang C alone with the simulated requirement:
 where Erlang C would have under- or over-staffed, and by how many agents.
@@ -28,12 +34,16 @@ import numpy as np
 
 from scenarios import GroupStaffing, Scenario
 
+from .analytic import StaffingTargets, required_agents
 from .arrivals import expected_calls
 from .inputs import compile_inputs
 from .parallel import default_backend, run_replications
 from .planning import AnalyticPlan, PlanTargets, analytic_plan, group_loads, scheduled_for
 from .results import kpis
 from .summary import student_t_quantile
+
+TAIL = 0.03  # share of cells the search may leave unsettled for the final raise
+RAISES = 4   # at most this many raises after the search (some cells cannot pass)
 
 
 @dataclass
@@ -45,6 +55,7 @@ class CellCheck:
     service_level_low: np.ndarray
     abandon: np.ndarray        # [I, Q] mean
     occupancy: np.ndarray      # [I, G] mean
+    offered: np.ndarray | None = None  # [I, Q] mean contacts offered (redials, repeats too)
 
 
 @dataclass
@@ -61,6 +72,7 @@ class StaffingResult:
     erlang_a: np.ndarray          # [I, G] Erlang A with caps (on the phones)
     check: CellCheck              # verification of the final plan
     all_met: bool
+    warm_start: np.ndarray | None = None  # [I, G] where the search started (on the phones)
 
     def erlang_c_gap(self) -> np.ndarray:
         """Erlang C minus the simulated need: < 0 under-staffed, > 0 over-staffed."""
@@ -122,7 +134,8 @@ def evaluate(s: Scenario, targets: PlanTargets, replications: int, seed: int,
     mean_occupancy = _mean(occupancy)
     if targets.max_occupancy is not None:
         fails |= np.nan_to_num(mean_occupancy, nan=0.0) > targets.max_occupancy + 1e-9
-    return CellCheck(fails, level, low, abandon, mean_occupancy)
+    return CellCheck(fails, level, low, abandon, mean_occupancy,
+                     _mean(stack["offered"].astype(float)))
 
 
 def _mean(values: np.ndarray) -> np.ndarray:
@@ -162,6 +175,11 @@ class _Search:
             settled &= self._move(index, bool(fails[index]))
         return settled
 
+    def unsettled(self) -> int:
+        """Cells whose smallest passing value is not yet known to the agent."""
+        open_ = (self.high < 0) | (self.high - self.low > 1)
+        return int((open_ & ~self.frozen).sum())
+
     def _move(self, i, failed: bool) -> bool:
         n = self.n[i]
         if failed:
@@ -189,6 +207,47 @@ class _Search:
         return False
 
 
+@dataclass
+class _Job:
+    """What every simulation pass of one optimisation shares."""
+
+    scenario: Scenario
+    targets: PlanTargets
+    seed: int
+    primary: list[int]
+    judged: np.ndarray        # [I, Q] queues with enough calls to judge
+    factors: np.ndarray       # [I, G] share of scheduled agents left on the phones
+    frozen: np.ndarray        # [I, G] cells that keep the analytic value
+    backend: object
+
+    def check(self, on_phones: np.ndarray, replications: int) -> CellCheck:
+        """Simulate the plan ``on_phones`` with ``replications`` replications."""
+        return evaluate(with_staffing(self.scenario, on_phones, self.factors), self.targets,
+                        replications, self.seed, self.primary, self.judged, self.backend)
+
+
+def _search(job: _Job, start: np.ndarray, replications: int,
+            max_passes: int) -> tuple[np.ndarray, int]:
+    """Bracketing search from ``start``; returns (smallest passing plan found, passes run).
+
+    The search stops when every cell is settled or only a tail (``TAIL``, a share of the
+    searched cells) is still moving: those keep the smallest value seen passing (or their
+    current one) and the ascent that follows raises any that fail. Each pass simulates the
+    whole horizon, and the last few cells, unsettled again and again by their neighbours,
+    used to take as many passes as all the others together.
+    """
+    search = _Search(start, job.frozen)
+    tail = max(1, int(TAIL * (~job.frozen).sum()))
+    passes = 0
+    for passes in range(1, max_passes + 1):  # noqa: B007 - passes is reported
+        if search.update(job.check(search.n, replications).fails) or \
+                search.unsettled() <= tail:
+            break
+    plan = np.where(search.high >= 0, search.high, search.n)
+    plan[job.frozen] = start[job.frozen]
+    return plan, passes
+
+
 def optimise_staffing(s: Scenario, targets: PlanTargets | None = None, replications: int = 8,
                       seed: int = 1, max_passes: int = 14, min_calls: float = 10.0,
                       backend=None) -> StaffingResult:
@@ -202,33 +261,70 @@ def optimise_staffing(s: Scenario, targets: PlanTargets | None = None, replicati
     targets = targets or PlanTargets()
     inputs = compile_inputs(s)
     plan: AnalyticPlan = analytic_plan(s, targets, inputs)
-    factors = plan.staff_factor
-    primary = [route[0] for route in inputs.route]
     loads = group_loads(s, inputs, targets)
     calls = np.array([[pool.calls_per_hour * s.interval_seconds / 3600.0 for pool in row]
                       for row in loads])
-    queue_calls = np.stack([expected_calls(s, name) for name in s.queue_names], axis=1) \
-        >= min_calls
-    frozen = (calls < min_calls) | (factors <= 0)
-    search = _Search(np.maximum(plan.erlang_a, 0), frozen)
-    search.n[frozen] = plan.erlang_a[frozen]
-    passes = 0
-    for passes in range(1, max_passes + 1):  # noqa: B007 - passes is reported
-        check = evaluate(with_staffing(s, search.n, factors), targets, replications, seed,
-                         primary, queue_calls, backend)
-        if search.update(check.fails):
-            break
-    final = np.where(search.high >= 0, search.high, search.n)
-    final[frozen] = plan.erlang_a[frozen]
-    for _ in range(3):
-        check = evaluate(with_staffing(s, final, factors), targets, replications, seed,
-                         primary, queue_calls, backend)
-        bump = check.fails & ~frozen
-        if not bump.any():
-            break
-        final = final + bump.astype(int)
-    scheduled = np.array([[scheduled_for(int(final[k, g]), float(factors[k, g]))
+    expected = np.stack([expected_calls(s, name) for name in s.queue_names], axis=1)
+    job = _Job(s, targets, seed, [route[0] for route in inputs.route], expected >= min_calls,
+               plan.staff_factor, (calls < min_calls) | (plan.staff_factor <= 0), backend)
+    analytic = np.where(job.frozen, plan.erlang_a, np.maximum(plan.erlang_a, 0))
+    # Warm start: Erlang A again on the volume a cheap simulation (a quarter of the
+    # replications) shows each group really gets.
+    first = job.check(analytic, min(replications, max(2, replications // 4)))
+    start = warm_start(job, analytic, loads, expected, first)
+    found, used = _search(job, start, replications, max_passes)
+    final, check, raises = _ascend(job, found, replications)
+    passes = 1 + used + raises
+    scheduled = np.array([[scheduled_for(int(final[k, g]), float(job.factors[k, g]))
                            for g in range(len(s.groups))] for k in range(s.n_intervals)])
-    return StaffingResult(with_staffing(s, final, factors), targets, replications, passes,
+    return StaffingResult(with_staffing(s, final, job.factors), targets, replications, passes,
                           final, scheduled, plan.erlang_c, plan.erlang_a, check,
-                          not (check.fails & ~frozen).any())
+                          not (check.fails & ~job.frozen).any(), start)
+
+
+def _ascend(job: _Job, start: np.ndarray,
+            replications: int) -> tuple[np.ndarray, CellCheck, int]:
+    """Verify ``start`` on every replication and raise its failing cells, one agent a pass.
+
+    At most ``RAISES`` raises: some cells cannot pass however many agents they get (a target
+    the center cannot reach), and the result then says so. The check returned is the check of
+    the plan returned.
+    """
+    plan = start.copy()
+    for passes in range(1, RAISES + 2):  # noqa: B007 - passes is reported
+        check = job.check(plan, replications)
+        bump = check.fails & ~job.frozen
+        if not bump.any() or passes > RAISES:
+            break           # the check returned is always the check of the plan returned
+        plan = plan + bump.astype(int)
+    return plan, check, passes
+
+
+def warm_start(job: _Job, analytic: np.ndarray, loads, expected,
+               check: CellCheck) -> np.ndarray:
+    """Erlang A again, on the volume the simulation offered to each group.
+
+    The formula's main blind spot is volume it cannot see: redials, repeats and callbacks.
+    One cheap simulation of the analytic plan measures the contacts each group really gets;
+    Erlang A with the caps on that volume starts the search a few agents from the answer
+    instead of many, so the search needs fewer passes. The search still decides; this only
+    moves its starting point.
+    """
+    start = analytic.copy()
+    offered = np.nan_to_num(check.offered)
+    for k, row in enumerate(loads):
+        for g, pool in enumerate(row):
+            queues = [q for q, primary in enumerate(job.primary) if primary == g]
+            planned = expected[k, queues].sum()
+            if job.frozen[k, g] or planned <= 0:
+                continue
+            ratio = offered[k, queues].sum() / planned
+            if abs(ratio - 1.0) > 0.01:
+                start[k, g] = required_agents(pool.calls_per_hour * ratio, pool.aht,
+                                              _capped(pool, job.targets), pool.patience, "A")
+    return start
+
+
+def _capped(pool, targets: PlanTargets) -> StaffingTargets:
+    return StaffingTargets(pool.service_level, pool.target_seconds, targets.max_abandon,
+                           targets.max_occupancy)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -50,23 +52,64 @@ class InProcessBackend(_Backend):
         return [function(payload) for payload in payloads]
 
 
-class ProcessPoolBackend(_Backend):
-    """Runs jobs on a local process pool (all cores by default), kept until :meth:`close`."""
+def start_method() -> str:
+    """How to start pool workers from here: "fork" only where it is safe, else a fresh process.
 
-    def __init__(self, workers: int | None = None):
+    ``fork`` copies the whole process, imported modules included, so workers start in
+    milliseconds; but it copies only the calling thread, so a lock another thread held (a
+    logging handler, a database pool, the allocator) stays locked forever in the child. The
+    web app calls from a thread pool, so fork is used only from the main thread of a
+    single-threaded process. Otherwise workers come from a forkserver (a clean process forked
+    on demand) or, where there is none, are spawned.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    single_threaded = threading.current_thread() is threading.main_thread() and \
+        threading.active_count() == 1
+    if "fork" in methods and single_threaded:
+        return "fork"
+    if "forkserver" in methods:
+        return "forkserver"
+    return "spawn"
+
+
+class ProcessPoolBackend(_Backend):
+    """Runs jobs on a local process pool (all cores by default), kept until :meth:`close`.
+
+    The start method is chosen by :func:`start_method` when the pool starts (``method``
+    overrides it). Where no process pool can be started at all (no working semaphores, as on
+    some sandboxes), jobs run in this process instead: slower, same results.
+    """
+
+    def __init__(self, workers: int | None = None, method: str | None = None):
         self.workers = workers or os.cpu_count() or 1
+        self.method = method
         self._pool: ProcessPoolExecutor | None = None
+        self.in_process = False
 
     def map(self, function: Callable, payloads: Sequence) -> list:
         """Results of ``function`` over ``payloads``, in order."""
-        if self.workers <= 1 or len(payloads) <= 1:
+        if self.workers <= 1 or len(payloads) <= 1 or self.in_process:
             return InProcessBackend().map(function, payloads)
         if self._pool is None:
-            # fork: workers inherit the imported modules, so start-up costs milliseconds.
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            self._pool = ProcessPoolExecutor(self.workers,
-                                             mp_context=multiprocessing.get_context(method))
+            self._pool = self._start()
+            if self._pool is None:
+                return InProcessBackend().map(function, payloads)
         return list(self._pool.map(function, payloads))
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        self.method = self.method or start_method()
+        context = multiprocessing.get_context(self.method)
+        if self.method == "forkserver":
+            # Workers forked from a server that has imported the engine start fast; the
+            # preload also hands the server this process's sys.path.
+            context.set_forkserver_preload([__name__])
+        try:
+            return ProcessPoolExecutor(self.workers, mp_context=context)
+        except (NotImplementedError, OSError) as error:
+            warnings.warn(f"no process pool ({error}); replications run in this process",
+                          RuntimeWarning, stacklevel=3)
+            self.in_process = True
+            return None
 
     def close(self) -> None:
         """Shut the pool down."""

@@ -1,5 +1,6 @@
 """Interactive drills: deterministic replay, action effects, validation, speed."""
 
+import random
 import time
 
 import pytest
@@ -131,3 +132,71 @@ def test_state_time_outside_the_drill_is_refused(surge):
         Drill(surge, 1).state_at(-1)
     with pytest.raises(DrillError):
         Drill(surge, 1).state_at(surge.horizon_seconds + 1)
+
+
+def _desk(count: int, at: float) -> dict:
+    return {"type": "add_agents", "time": at,
+            "params": {"group": "complaints_desk", "count": count}}
+
+
+def test_two_quick_actions_after_the_clock_both_apply(surge):
+    # Web-team report: the second with_action crashed because the first action's timer
+    # still pointed at the drill that had handed its engine on.
+    drill = Drill(surge, 7)
+    drill.state_at(2 * HOUR)
+    drill = drill.with_action(_desk(3, 7300.0)).with_action(_desk(4, 7400.0))
+    live = drill.state_at(7500.0)
+    assert live == Drill(surge, 7, [_desk(3, 7300.0), _desk(4, 7400.0)]).state_at(7500.0)
+    applied = [a for a in live["alerts"] if a["code"] == "action_applied"]
+    assert len(applied) == 2
+
+
+def test_the_old_drill_still_answers_after_handing_its_engine_on(surge):
+    old = Drill(surge, 7, [_desk(2, 1000.0)])
+    before = old.state_at(1800.0)
+    old.with_action(_desk(5, 2000.0))
+    assert old.state_at(2500.0) == Drill(surge, 7, [_desk(2, 1000.0)]).state_at(2500.0)
+    assert old.state_at(1800.0) == before
+
+
+def _random_action(rng, at: float) -> dict:
+    kind = rng.choice(["add_agents", "remove_agents", "ivr_announcement",
+                       "enable_callbacks", "publish_unified_reply",
+                       "escalate_to_emergency_team", "activate_emergency_plan"])
+    params = {
+        "add_agents": {"group": rng.choice(["frontline", "complaints_desk"]),
+                       "count": rng.randint(1, 6)},
+        "remove_agents": {"group": rng.choice(["frontline", "complaints_desk"]),
+                          "count": rng.randint(1, 3)},
+        "ivr_announcement": {"redial_factor": round(rng.random(), 2)},
+        "enable_callbacks": {"offer_after_seconds": rng.uniform(10, 120)},
+        "publish_unified_reply": {"handle_time_factor": rng.uniform(0.5, 0.9)},
+        "escalate_to_emergency_team": {"extra_technicians": rng.randint(0, 4)},
+        "activate_emergency_plan": {},
+    }[kind]
+    return {"type": kind, "time": at, "params": params}
+
+
+@pytest.mark.parametrize("sequence_seed", range(5))
+def test_live_drill_always_equals_a_fresh_replay_of_its_record(surge, sequence_seed):
+    """Property: any mix of with_action and state_at, in any order, gives fresh-replay states.
+
+    Times are not whole seconds (rounding in the clock must not shift events), actions land
+    after, at and before the simulated time, and several actions may be pending at once.
+    """
+    rng = random.Random(sequence_seed)
+    drill, record, now = Drill(surge, 11 + sequence_seed), [], 0.0
+    for _ in range(9):
+        roll = rng.random()
+        if roll < 0.5:
+            at = now + rng.uniform(1, 1500) if rng.random() < 0.8 else rng.uniform(0, now + 1)
+            action = _random_action(rng, round(at, 3))
+            record.append(action)
+            drill = drill.with_action(action)
+        else:
+            now = min(now + rng.uniform(0, 1800) if roll < 0.9 else rng.uniform(0, now + 1),
+                      5 * HOUR)
+            assert drill.state_at(now) == Drill(surge, 11 + sequence_seed,
+                                                record).state_at(now), (record, now)
+    end = min(now + 900.0, 5 * HOUR)
+    assert drill.state_at(end) == Drill(surge, 11 + sequence_seed, record).state_at(end)

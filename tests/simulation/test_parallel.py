@@ -1,7 +1,9 @@
 """Replications give the same results in process, on a process pool and as RQ jobs."""
 
+import multiprocessing
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -11,9 +13,11 @@ from simulation import (
     InProcessBackend,
     ProcessPoolBackend,
     RQBackend,
+    parallel,
     run_replications,
     summarise,
 )
+from simulation.parallel import start_method
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 
@@ -86,3 +90,53 @@ def test_redis_url_selects_rq(monkeypatch):
     assert isinstance(default_backend(), RQBackend)
     monkeypatch.delenv("REDIS_URL")
     assert isinstance(default_backend(), ProcessPoolBackend)
+
+
+# Filled in the test process only: a forked worker inherits it, a fresh worker does not.
+_PARENT_MEMORY: list[int] = []
+
+
+def _sees_parent_memory(_payload) -> bool:
+    return bool(_PARENT_MEMORY)
+
+
+def test_pool_used_from_a_thread_does_not_fork(scenario, in_process):
+    # The web app calls run_replications from a thread pool; fork there copies locks held by
+    # other threads into the workers, where they stay locked.
+    def from_a_thread():
+        with ProcessPoolBackend(2) as backend:
+            seen = backend.map(_sees_parent_memory, [0, 1])
+            method = getattr(backend, "method", None)
+        return method, seen, run_replications(scenario, 3, seed=21, workers=2)
+
+    _PARENT_MEMORY.append(1)
+    try:
+        with ThreadPoolExecutor(1) as threads:
+            method, seen, pooled = threads.submit(from_a_thread).result(timeout=300)
+    finally:
+        _PARENT_MEMORY.clear()
+    assert seen == [False, False]
+    assert method in ("forkserver", "spawn")
+    for a, b in zip(_offered(in_process), _offered(pooled), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_without_fork_workers_are_spawned(monkeypatch, scenario, in_process):
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert start_method() == "spawn"
+    with ProcessPoolBackend(2) as backend:
+        pooled = run_replications(scenario, 3, seed=21, backend=backend)
+        assert backend.method == "spawn"
+    for a, b in zip(_offered(in_process), _offered(pooled), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_no_process_pool_at_all_falls_back_to_this_process(monkeypatch, scenario, in_process):
+    def no_semaphores(*args, **kwargs):
+        raise NotImplementedError("sem_open is not implemented on this system")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_semaphores)
+    with pytest.warns(RuntimeWarning, match="run in this process"):
+        results = run_replications(scenario, 3, seed=21, workers=2)
+    for a, b in zip(_offered(in_process), _offered(results), strict=True):
+        assert np.array_equal(a, b)
