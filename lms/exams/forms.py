@@ -1,0 +1,138 @@
+"""Forms of the exams feature: bank import and editing, exam settings, grading, certificates."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from lms.exams.models import REVIEW_MOMENTS, REVIEW_PARTS
+from lms.formutil import choices
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that posts with a CSRF token."""
+
+
+def language_choices():
+    """The two content languages."""
+    return choices([("zh", _l("Chinese")), ("en", _l("English"))])
+
+
+class ImportForm(FlaskForm):
+    """Upload a question file for preview."""
+
+    file = FileField(_l("Question file"), validators=[FileRequired()])
+    format = SelectField(_l("Format"), choices=choices([
+        ("gift", "GIFT"), ("xml", "Moodle XML"), ("yaml", _l("YAML (native bank)")),
+        ("csv", _l("CSV (single/multiple choice)"))]))
+    language = SelectField(_l("Language of the file"), choices=language_choices())
+    category = StringField(_l("Category for questions without one"), default="imported",
+                           validators=[Length(max=200)])
+
+
+class QuestionForm(FlaskForm):
+    """A question's definition in the native YAML format (saving adds a version)."""
+
+    definition = TextAreaField(_l("Definition (native YAML)"), validators=[DataRequired()])
+    note = StringField(_l("What changed"), validators=[Length(max=200)])
+
+
+class ExamForm(FlaskForm):
+    """An exam's settings, questions, review options and assignment."""
+
+    slug = StringField(_l("Reference key"), validators=[
+        DataRequired(), Length(max=80),
+        Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes."))])
+    title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=200)])
+    pass_mark = IntegerField(_l("Pass mark (%)"), default=60,
+                             validators=[NumberRange(min=0, max=100)])
+    time_limit_minutes = IntegerField(_l("Time limit (minutes, empty = none)"),
+                                      validators=[Optional(), NumberRange(min=1, max=600)])
+    opens_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[Optional()])
+    attempts_allowed = IntegerField(_l("Attempts allowed (0 = unlimited)"), default=1,
+                                    validators=[NumberRange(min=0, max=50)])
+    grading_method = SelectField(_l("Grading method"), choices=choices([
+        ("highest", _l("Highest attempt")), ("last", _l("Last attempt")),
+        ("average", _l("Average of attempts"))]))
+    test_kind = SelectField(_l("Kind"), choices=choices([
+        ("exam", _l("Exam")), ("pre_test", _l("Pre-test")), ("post_test", _l("Post-test"))]))
+    pairing_key = StringField(_l("Pre/post pairing key"), validators=[Length(max=80)])
+    questions_per_page = IntegerField(_l("Questions per page"), default=5,
+                                      validators=[NumberRange(min=1, max=100)])
+    shuffle_questions = BooleanField(_l("Shuffle questions"))
+    shuffle_options = BooleanField(_l("Shuffle options"), default=True)
+    fixed_keys = TextAreaField(_l("Fixed questions (one key per line)"))
+    draws = TextAreaField(_l("Random draws (one per line: count category [difficulty] "
+                             "[tag,tag])"))
+    departments = StringField(_l("Assign to departments (comma-separated)"))
+    employees = StringField(_l("Assign to employee numbers (comma-separated)"))
+
+
+for _moment in REVIEW_MOMENTS:
+    for _part in REVIEW_PARTS:
+        setattr(ExamForm, f"review_{_moment}_{_part}", BooleanField(f"{_moment}:{_part}"))
+
+
+class ManualGradeForm(FlaskForm):
+    """A trainer's grade for an essay: a percentage and a comment."""
+
+    comment = TextAreaField(_l("Comment for the trainee"), validators=[Length(max=4000)])
+
+
+class ValidityForm(FlaskForm):
+    """Validity period of the certificates of one course or learning path."""
+
+    subject_kind = SelectField(_l("For"), choices=choices([
+        ("course", _l("Course")), ("path", _l("Learning path"))]))
+    subject_id = IntegerField(_l("Course or path number"), validators=[NumberRange(min=1)])
+    validity_days = IntegerField(_l("Valid for (days, empty = no expiry)"),
+                                 validators=[Optional(), NumberRange(min=1, max=3650)])
+
+
+class OptionForm(Form):
+    """One option of a choice question (both languages, credit and feedback)."""
+
+    text_zh = StringField(_l("Option (Chinese)"), validators=[Length(max=500)])
+    text_en = StringField(_l("Option (English)"), validators=[Length(max=500)])
+    percent = IntegerField(_l("Credit (%)"), default=0,
+                           validators=[Optional(), NumberRange(min=-100, max=100)])
+    feedback_zh = StringField(_l("Feedback (Chinese)"), validators=[Length(max=1000)])
+    feedback_en = StringField(_l("Feedback (English)"), validators=[Length(max=1000)])
+
+
+class ChoiceQuestionForm(FlaskForm):
+    """A single- or multiple-choice question as a form."""
+
+    key = StringField(_l("Key"), validators=[
+        DataRequired(), Length(max=80),
+        Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes."))])
+    type = SelectField(_l("Type"), choices=choices([
+        ("single_choice", _l("Single choice")), ("multiple_choice", _l("Multiple choice"))]))
+    category = StringField(_l("Category"), validators=[DataRequired(), Length(max=200)])
+    curriculum = SelectField(_l("Curriculum"), choices=choices([
+        ("service_standards", _l("Service standards")),
+        ("technical_skills", _l("Technical skills")),
+        ("service_awareness", _l("Service awareness")),
+        ("emergency_handling", _l("Emergency handling"))]))
+    difficulty = SelectField(_l("Difficulty"), choices=choices([
+        ("easy", _l("easy")), ("medium", _l("medium")), ("hard", _l("hard"))]))
+    tags = StringField(_l("Tags (comma-separated)"))
+    text_zh = TextAreaField(_l("Question (Chinese)"), validators=[DataRequired()])
+    text_en = TextAreaField(_l("Question (English)"), validators=[DataRequired()])
+    feedback_zh = TextAreaField(_l("Why (Chinese)"))
+    feedback_en = TextAreaField(_l("Why (English)"))
+    options = FieldList(FormField(OptionForm), min_entries=6, max_entries=8)
+    note = StringField(_l("What changed"), validators=[Length(max=200)])

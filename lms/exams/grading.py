@@ -1,0 +1,204 @@
+"""Grading: automatic grades, the trainers' essay queue, exam results, regrades, reviews.
+
+- An attempt's score is the points earned over the points available (0..1); it passes when
+  the score reaches the exam's pass mark. While an essay waits, ``passed`` stays None.
+- The exam result of a person combines their finished attempts by the exam's grading
+  method (highest, last, average). ``activity_result`` (sender ``"exam"``) announces it
+  once per attempt, when nothing is pending any more.
+- A regrade grades the stored responses against a corrected version's key. The dry run lists
+  whose score and pass/fail would change and is saved as a ``RegradeRun``; applying it
+  marks the slots with the corrected version and records who applied it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from lms import signals
+from lms.auth.models import utcnow
+from lms.exams.bank_service import definition_of
+from lms.exams.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Exam,
+    GradingMethod,
+    ManualGrade,
+    QuestionVersion,
+    RegradeRun,
+)
+from lms.extensions import db
+from question_bank import qtypes
+from question_bank.grading import GradeState, ReviewOptions
+
+PASS_EPSILON = 1e-9
+#: How long after submitting the "immediately" review options apply (as in Moodle).
+IMMEDIATE_WINDOW = timedelta(minutes=2)
+
+
+def grade_slot(slot: AttemptQuestion, version: QuestionVersion | None = None):
+    """``(question, Grade)`` of one slot, graded with ``version``'s key (default: its own)."""
+    question = definition_of(version or slot.key_version)
+    response = slot.answer.response if slot.answer else None
+    manual = slot.manual_grade.manual if slot.manual_grade else None
+    try:
+        return question, qtypes.grade(question, response, manual)
+    except qtypes.ResponseError:  # a corrected version dropped an option the trainee chose
+        return question, qtypes.grade(question, None, manual)
+
+
+def _totals(results) -> tuple[float, float, bool]:
+    points = sum((grade.fraction or 0.0) * question.points for question, grade in results)
+    available = sum(question.points for question, _ in results)
+    pending = any(grade.state == GradeState.PENDING for _, grade in results)
+    return points, available, pending
+
+
+def _outcome(exam: Exam, points: float, available: float, pending: bool):
+    score = points / available if available else 0.0
+    passed = None if pending else score + PASS_EPSILON >= exam.pass_mark
+    return score, passed
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Grade every question of a closed attempt and set its score, pass and queue flag."""
+    results = []
+    for slot in attempt.questions:
+        question, grade = grade_slot(slot)
+        slot.grade_state, slot.fraction, slot.grade = grade.state.value, grade.fraction, \
+            grade.to_dict()
+        results.append((question, grade))
+    points, available, pending = _totals(results)
+    attempt.points, attempt.max_points, attempt.needs_grading = points, available, pending
+    attempt.score, attempt.passed = _outcome(attempt.exam, points, available, pending)
+
+
+def finished_attempts(exam: Exam, user_id: int) -> list[Attempt]:
+    """A person's closed, fully graded attempts at ``exam``, first to last."""
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user_id,
+        Attempt.state != AttemptState.IN_PROGRESS.value,
+        Attempt.needs_grading.is_(False)).order_by(Attempt.number)))
+
+
+def exam_result(exam: Exam, user_id: int) -> tuple[float | None, bool | None]:
+    """(score, passed) of a person at ``exam`` by its grading method; None before any."""
+    scores = [attempt.score or 0.0 for attempt in finished_attempts(exam, user_id)]
+    if not scores:
+        return None, None
+    if exam.grading_method == GradingMethod.LAST:
+        score = scores[-1]
+    elif exam.grading_method == GradingMethod.AVERAGE:
+        score = sum(scores) / len(scores)
+    else:
+        score = max(scores)
+    return score, score + PASS_EPSILON >= exam.pass_mark
+
+
+def announce_if_final(attempt: Attempt) -> None:
+    """Send ``activity_result`` once the attempt is closed and nothing waits for a trainer."""
+    if attempt.is_open or attempt.needs_grading or attempt.announced_at is not None:
+        return
+    db.session.flush()
+    score, passed = exam_result(attempt.exam, attempt.user_id)
+    attempt.announced_at = utcnow()
+    signals.activity_result.send("exam", user_id=attempt.user_id, ref=attempt.exam.ref,
+                                 passed=passed, score=score, at=attempt.submitted_at)
+
+
+# --- essays ------------------------------------------------------------------------------
+def grading_queue() -> list[AttemptQuestion]:
+    """Slots waiting for a trainer, oldest submission first."""
+    return list(db.session.scalars(
+        select(AttemptQuestion).join(Attempt).where(
+            AttemptQuestion.grade_state == GradeState.PENDING.value,
+            Attempt.state != AttemptState.IN_PROGRESS.value).order_by(Attempt.submitted_at)))
+
+
+def record_manual_grade(slot: AttemptQuestion, manual, comment: str, grader_id: int) -> None:
+    """Store a trainer's grade (a fraction, or {sub key: fraction} for a case), regrade."""
+    if slot.manual_grade is None:
+        slot.manual_grade = ManualGrade(manual=manual, comment=comment, grader_id=grader_id)
+    else:
+        slot.manual_grade.manual, slot.manual_grade.comment = manual, comment
+        slot.manual_grade.grader_id, slot.manual_grade.graded_at = grader_id, utcnow()
+    db.session.flush()
+    grade_attempt(slot.attempt)
+    announce_if_final(slot.attempt)
+
+
+# --- regrade -----------------------------------------------------------------------------
+def _affected(question_id: int, target: QuestionVersion) -> list[Attempt]:
+    slots = db.session.scalars(
+        select(AttemptQuestion).join(QuestionVersion, AttemptQuestion.version_id
+                                     == QuestionVersion.id)
+        .join(Attempt).where(QuestionVersion.question_id == question_id,
+                             Attempt.state != AttemptState.IN_PROGRESS.value)).all()
+    return sorted({slot.attempt for slot in slots if slot.key_version.id != target.id},
+                  key=lambda attempt: attempt.id)
+
+
+def _regraded_totals(attempt: Attempt, question_id: int, target: QuestionVersion):
+    results = []
+    for slot in attempt.questions:
+        use = target if slot.version.question_id == question_id else None
+        results.append(grade_slot(slot, use))
+    points, available, pending = _totals(results)
+    return _outcome(attempt.exam, points, available, pending)
+
+
+def regrade_dry_run(question_id: int, target: QuestionVersion, user_id: int) -> RegradeRun:
+    """Compute whose score and pass/fail would change; stored as an unapplied run."""
+    diff = []
+    for attempt in _affected(question_id, target):
+        score, passed = _regraded_totals(attempt, question_id, target)
+        diff.append({"attempt_id": attempt.id, "user": attempt.user.name,
+                     "exam": attempt.exam.slug, "old_score": attempt.score, "new_score": score,
+                     "old_passed": attempt.passed, "new_passed": passed,
+                     "changed": abs((attempt.score or 0) - score) > PASS_EPSILON
+                     or attempt.passed != passed})
+    run = RegradeRun(question_id=question_id, to_version_id=target.id, created_by_id=user_id,
+                     diff=diff)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def regrade_apply(run: RegradeRun, user_id: int, now: datetime | None = None) -> int:
+    """Apply a dry run: regrade the affected attempts with the corrected key; returns count."""
+    if run.applied_at is not None:
+        return 0
+    target = db.session.get(QuestionVersion, run.to_version_id)
+    attempts = [db.session.get(Attempt, row["attempt_id"]) for row in run.diff]
+    for attempt in attempts:
+        for slot in attempt.questions:
+            if slot.version.question_id == run.question_id:
+                slot.regraded_version = None if slot.version_id == target.id else target
+        grade_attempt(attempt)
+        attempt.announced_at = None
+        announce_if_final(attempt)
+    run.applied_at, run.applied_by_id = now or utcnow(), user_id
+    db.session.commit()
+    return len(attempts)
+
+
+# --- review ------------------------------------------------------------------------------
+def review_moment(exam: Exam, attempt: Attempt, now: datetime | None = None) -> str:
+    """Which column of the review matrix applies to ``attempt`` now."""
+    now = now or utcnow()
+    if attempt.is_open:
+        return "during"
+    if exam.closes_at is not None and now >= exam.closes_at:
+        return "after_close"
+    if attempt.submitted_at and now - attempt.submitted_at <= IMMEDIATE_WINDOW:
+        return "immediately"
+    return "later"
+
+
+def review_options(exam: Exam, attempt: Attempt, now: datetime | None = None) -> ReviewOptions:
+    """What the trainee may see of ``attempt`` now, from the exam's review matrix."""
+    column = (exam.review or {}).get(review_moment(exam, attempt, now), {})
+    return ReviewOptions(**{part: bool(column.get(part)) for part in
+                            ("score", "correctness", "feedback", "right_answer")})

@@ -1,0 +1,30 @@
+"""Database models of exams, split by aggregate: bank, exam, attempt, certificate."""
+
+from lms.exams.models.attempt import (
+    Answer,
+    AnswerEvent,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    ManualGrade,
+    RegradeRun,
+)
+from lms.exams.models.bank import Question, QuestionCategory, QuestionVersion
+from lms.exams.models.certificate import Certificate, CertificatePolicy
+from lms.exams.models.exam import (
+    REVIEW_MOMENTS,
+    REVIEW_PARTS,
+    Exam,
+    ExamAssignment,
+    ExamItem,
+    GradingMethod,
+    TestKind,
+    default_review,
+)
+
+__all__ = [
+    "REVIEW_MOMENTS", "REVIEW_PARTS", "Answer", "AnswerEvent", "Attempt", "AttemptQuestion",
+    "AttemptState", "Certificate", "CertificatePolicy", "Exam", "ExamAssignment", "ExamItem",
+    "GradingMethod", "ManualGrade", "Question", "QuestionCategory", "QuestionVersion",
+    "RegradeRun", "TestKind", "default_review",
+]

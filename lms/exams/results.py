@@ -1,0 +1,158 @@
+"""Results: per exam (table, distribution, item analysis), per trainee, and exports.
+
+Item analysis treats each bank question as one item (across its versions, keyed by the
+question key). A question presented but left blank counts as 0. Choice questions report
+their options by opaque id, so the distractor table can name each option's text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.exams import item_analysis
+from lms.exams.bank_service import definition_of
+from lms.exams.models import Attempt, AttemptState, Exam
+from lms.extensions import db
+from question_bank.grading import FRACTION_EPSILON
+from question_bank.model import QuestionType
+
+CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+
+
+def closed_attempts(exam: Exam) -> list[Attempt]:
+    """Every finished attempt at ``exam``, in start order."""
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.state != AttemptState.IN_PROGRESS.value)
+        .order_by(Attempt.started_at, Attempt.id)))
+
+
+def score_percentages(exam: Exam) -> list[float]:
+    """Percentage scores of the graded finished attempts (for the distribution chart)."""
+    return [round(100 * a.score, 1) for a in closed_attempts(exam)
+            if a.score is not None and not a.needs_grading]
+
+
+def distribution_chart(exam: Exam, title: str, x_label: str, y_label: str):
+    """The score histogram (0-100 % in ten bins) as SVG markup."""
+    from lms.reports.charts import histogram
+
+    return histogram(score_percentages(exam), list(range(0, 101, 10)), title=title,
+                     x_label=x_label, y_label=y_label)
+
+
+def _choice_chosen(question, response) -> tuple[str, ...]:
+    if response is None:
+        return ()
+    return tuple(response) if isinstance(response, list) else (str(response),)
+
+
+def item_analysis_for(exam: Exam):
+    """``(ExamStatistics, {item id: {"title":..., "options": {id: text}}})`` for ``exam``."""
+    specs: dict[str, item_analysis.ItemSpec] = {}
+    labels: dict[str, dict] = {}
+    rows = []
+    for attempt in closed_attempts(exam):
+        if attempt.needs_grading:
+            continue
+        row = {}
+        for slot in attempt.questions:
+            question = definition_of(slot.key_version)
+            key = question.key
+            if key not in specs:
+                specs[key], labels[key] = _spec(question)
+            response = slot.answer.response if slot.answer else None
+            chosen = _choice_chosen(question, response) if question.type in CHOICE_TYPES else ()
+            row[key] = item_analysis.ItemResponse(slot.fraction or 0.0, chosen)
+        rows.append(row)
+    return item_analysis.analyse_exam(list(specs.values()), rows), labels
+
+
+def _spec(question):
+    options, right, texts = (), frozenset(), {}
+    if question.type in CHOICE_TYPES:
+        ids = [question.option_id(i) for i in range(len(question.options))]
+        options = tuple(ids)
+        right = frozenset(i for i, o in zip(ids, question.options, strict=True)
+                          if o.fraction > FRACTION_EPSILON)
+        texts = {i: {"zh": o.text.get("zh"), "en": o.text.get("en")}
+                 for i, o in zip(ids, question.options, strict=True)}
+    title = {"zh": question.text.get("zh"), "en": question.text.get("en")}
+    spec = item_analysis.ItemSpec(question.key, question.points, options, right)
+    return spec, {"title": title, "options": texts}
+
+
+def transcript(user_id: int) -> list[Attempt]:
+    """Every attempt of one person, newest first."""
+    return list(db.session.scalars(select(Attempt).where(Attempt.user_id == user_id)
+                                   .order_by(Attempt.started_at.desc())))
+
+
+EXPORT_HEADER = ("employee_no", "name", "exam", "attempt", "state", "started_at",
+                 "submitted_at", "points", "max_points", "score_percent", "passed")
+
+
+def export_rows(exam: Exam) -> list[tuple]:
+    """One row per attempt at ``exam`` for CSV/XLSX."""
+    attempts = db.session.scalars(select(Attempt).join(User).where(Attempt.exam_id == exam.id)
+                                  .order_by(User.employee_no, Attempt.number))
+    return [(a.user.employee_no, a.user.name, exam.slug, a.number, a.state,
+             a.started_at.isoformat(timespec="seconds"),
+             a.submitted_at.isoformat(timespec="seconds") if a.submitted_at else "",
+             None if a.points is None else round(a.points, 2),
+             None if a.max_points is None else round(a.max_points, 2),
+             None if a.score is None else round(100 * a.score, 1),
+             "" if a.passed is None else ("yes" if a.passed else "no")) for a in attempts]
+
+
+def export_csv(exam: Exam) -> str:
+    """The exam's results as CSV text (UTF-8 with BOM so spreadsheet programs read Chinese)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(export_rows(exam))
+    return "\ufeff" + buffer.getvalue()
+
+
+def export_xlsx(exam: Exam) -> bytes:
+    """The exam's results as an XLSX workbook."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "results"
+    sheet.append(EXPORT_HEADER)
+    for row in export_rows(exam):
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def paired_gain(exam: Exam) -> dict | None:
+    """For a pre-test or post-test: its partner and the mean gain of people who took both."""
+    from lms.exams.grading import exam_result
+
+    if not exam.pairing_key or exam.test_kind not in ("pre_test", "post_test"):
+        return None
+    wanted = "post_test" if exam.test_kind == "pre_test" else "pre_test"
+    partner = db.session.scalar(select(Exam).where(Exam.pairing_key == exam.pairing_key,
+                                                   Exam.test_kind == wanted))
+    if partner is None:
+        return {"partner": None, "n": 0}
+    pre, post = (exam, partner) if exam.test_kind == "pre_test" else (partner, exam)
+    people = set(db.session.scalars(select(Attempt.user_id).where(Attempt.exam_id == pre.id)))
+    pairs = []
+    for user_id in sorted(people):
+        before, after = exam_result(pre, user_id)[0], exam_result(post, user_id)[0]
+        if before is not None and after is not None:
+            pairs.append((before, after))
+    if not pairs:
+        return {"partner": partner, "n": 0}
+    pre_mean = sum(b for b, _ in pairs) / len(pairs)
+    post_mean = sum(a for _, a in pairs) / len(pairs)
+    return {"partner": partner, "n": len(pairs), "pre_mean": pre_mean, "post_mean": post_mean,
+            "gain": post_mean - pre_mean}

@@ -1,0 +1,279 @@
+"""Trainee pages: my exams, taking an attempt (autosave, timer), review, transcript, and the
+public certificate check. Trainer pages live in ``routes_manage`` and ``routes_bank``."""
+
+from dataclasses import replace
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.auth.access import public, signed_in
+from lms.auth.models import utcnow
+from lms.exams import attempts as attempt_service
+from lms.exams import certificates, exam_service, grading, results
+from lms.exams.forms import ConfirmForm
+from lms.exams.models import Certificate
+from lms.exams.responses import from_form
+from lms.extensions import db
+from lms.home.widgets import register_widget
+from question_bank import qtypes
+from question_bank.grading import unanswered
+
+bp = Blueprint("exams", __name__, cli_group=None)
+certificates.connect()
+
+
+def language() -> str:
+    """The interface language, which is also the language questions are shown in."""
+    return str(get_locale() or "zh")
+
+
+def refusal_text(code: str) -> str:
+    """The translated message for a refusal code."""
+    return {
+        "not_your_attempt": _("There is nothing at this address."),
+        "question_not_in_attempt": _("This question is not part of your attempt."),
+        "attempt_closed": _("The attempt is closed; this answer was not saved."),
+        "invalid_response": _("This answer does not fit the question and was not saved."),
+        "window_closed": _("This exam is not open now."),
+        "no_attempts_left": _("You have used every attempt at this exam."),
+        "not_assigned": _("There is nothing at this address."),
+    }.get(code, _("Bad request"))
+
+
+def _attempt_or_404(attempt_id: int, lock: bool = False):
+    try:
+        return attempt_service.own_attempt(attempt_id, current_user.id, lock=lock)
+    except attempt_service.AttemptRefused:
+        abort(404)
+
+
+def _home_widget(user) -> dict:
+    now = utcnow()
+    statuses = [exam_service.status_for(e, user.id, now)
+                for e in exam_service.assigned_exams(user)]
+    return {"exam_statuses": [s for s in statuses if s.can_start or s.in_progress][:5]}
+
+
+register_widget("trainee", "exams/_home_widget.html", _home_widget, order=30)
+
+
+@bp.route("/exams/mine")
+@signed_in
+def my_exams():
+    """The exams I must take, with their window, attempts left, results and certificates."""
+    now = utcnow()
+    statuses = [exam_service.status_for(e, current_user.id, now)
+                for e in exam_service.assigned_exams(current_user)]
+    outcomes = {s.exam.id: grading.exam_result(s.exam, current_user.id) for s in statuses}
+    return render_template(
+        "exams/my_exams.html", statuses=statuses, outcomes=outcomes, confirm=ConfirmForm(),
+        certificates=certificates.certificates_of(current_user.id),
+        renewals=certificates.due_for_recertification(current_user.id, now), now=now,
+        is_valid=certificates.is_valid)
+
+
+@bp.route("/exams/<slug>/start", methods=["POST"])
+@signed_in
+def my_start(slug: str):
+    """Start (or resume) an attempt; the server sets the deadline."""
+    exam = exam_service.exam_by_slug(slug)
+    if exam is None or not ConfirmForm().validate_on_submit():
+        abort(404 if exam is None else 400)
+    try:
+        attempt = attempt_service.start_attempt(exam, current_user)
+    except attempt_service.AttemptRefused as refused:
+        if refused.status == 404:
+            abort(404)
+        flash(refusal_text(refused.code), "warning")
+        return redirect(url_for("exams.my_exams"))
+    return redirect(url_for("exams.my_attempt", attempt_id=attempt.id))
+
+
+@bp.route("/exams/attempts/<int:attempt_id>")
+@signed_in
+def my_attempt(attempt_id: int):
+    """One page of an open attempt: questions without their key, saved answers, timer."""
+    attempt = _attempt_or_404(attempt_id)
+    if attempt_service.close_if_expired(attempt) or not attempt.is_open:
+        flash(_("This attempt is closed. Here is what was saved."), "info")
+        return redirect(url_for("exams.my_review", attempt_id=attempt.id))
+    pages = attempt_service.pages_of(attempt)
+    page = min(max(request.args.get("page", 0, type=int), 0), pages - 1)
+    questions = attempt_service.page_views(attempt, page, language())
+    _add_during_review(attempt, questions)
+    return render_template(
+        "exams/attempt.html", attempt=attempt, exam=attempt.exam, page=page, pages=pages,
+        questions=questions,
+        remaining=attempt_service.remaining_seconds(attempt), confirm=ConfirmForm())
+
+
+def _add_during_review(attempt, questions: list[dict]) -> None:
+    """What the exam's "during the attempt" review options show for answered questions."""
+    show = grading.review_options(attempt.exam, attempt)
+    if not any((show.score, show.correctness, show.feedback, show.right_answer)):
+        return
+    slots = {slot.id: slot for slot in attempt.questions}
+    for item in questions:
+        slot = slots[item["slot"]]
+        if slot.answer is None:
+            continue
+        question, grade = grading.grade_slot(slot)
+        item["during"] = qtypes.review_view(question, slot.answer.response, grade, language(),
+                                            attempt_service.question_rng(attempt, slot), show)
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/answers", methods=["POST"])
+@signed_in
+def my_save(attempt_id: int):
+    """Save one answer (JSON ``{"slot": id, "response": ...}``); confirms with the time."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("slot"), int):
+        return jsonify(error="bad_request", message=_("Bad request")), 400
+    try:
+        receipt = attempt_service.save_answer(attempt_id, current_user.id, payload["slot"],
+                                              payload.get("response"))
+    except attempt_service.AttemptRefused as refused:
+        db.session.rollback()
+        return jsonify(error=refused.code, message=refusal_text(refused.code)), refused.status
+    return jsonify(saved_at=receipt.saved_at.isoformat() + "Z", revision=receipt.revision,
+                   remaining=receipt.remaining)
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/page", methods=["POST"])
+@signed_in
+def my_save_page(attempt_id: int):
+    """Save every answer of a page posted as a plain form (works without JavaScript)."""
+    attempt = _attempt_or_404(attempt_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    page = request.form.get("page", 0, type=int)
+    for slot in [s for s in attempt.questions if s.page == page]:
+        raw = from_form(attempt_service.shown_definition(attempt, slot), request.form,
+                        f"q-{slot.id}")
+        stored = slot.answer.response if slot.answer else None
+        if raw is None or raw == stored:
+            continue
+        try:
+            attempt_service.save_answer(attempt.id, current_user.id, slot.id, raw)
+        except attempt_service.AttemptRefused as refused:
+            db.session.rollback()
+            flash(refusal_text(refused.code), "warning")
+            if refused.code == "attempt_closed":
+                return redirect(url_for("exams.my_review", attempt_id=attempt.id))
+    if request.form.get("finish") == "1":
+        attempt_service.submit(attempt.id, current_user.id)
+        return redirect(url_for("exams.my_review", attempt_id=attempt.id))
+    goto = request.form.get("goto", page, type=int)
+    return redirect(url_for("exams.my_attempt", attempt_id=attempt.id, page=goto))
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/status")
+@signed_in
+def my_status(attempt_id: int):
+    """The server's clock for the attempt: remaining seconds and whether it is still open."""
+    attempt = _attempt_or_404(attempt_id)
+    attempt_service.close_if_expired(attempt)
+    return jsonify(open=attempt.is_open, remaining=attempt_service.remaining_seconds(attempt),
+                   review_url=url_for("exams.my_review", attempt_id=attempt.id))
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/submit", methods=["POST"])
+@signed_in
+def my_submit(attempt_id: int):
+    """Submit the attempt (a second submit does nothing more)."""
+    _attempt_or_404(attempt_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    attempt = attempt_service.submit(attempt_id, current_user.id)
+    flash(_("Your attempt is submitted."), "success")
+    return redirect(url_for("exams.my_review", attempt_id=attempt.id))
+
+
+def review_items(attempt, show, lang: str) -> list[dict]:
+    """The review view of each question of a closed attempt, as ``show`` allows."""
+    items = []
+    for slot in attempt.questions:
+        question, grade = grading.grade_slot(slot)
+        if not attempt.exam.shuffle_options:
+            question = replace(question, shuffle_options=False)
+        response = slot.answer.response if slot.answer else None
+        rng = attempt_service.question_rng(attempt, slot)
+        try:
+            view = qtypes.review_view(question, response, grade, lang, rng, show)
+        except (KeyError, ValueError):  # a response a corrected key no longer knows
+            view = qtypes.review_view(question, None, unanswered(), lang,
+                                      attempt_service.question_rng(attempt, slot), show)
+        attempt_service.arrange_like_attempt(view, attempt, slot, lang)
+        items.append({"slot": slot, "number": slot.position + 1, "view": view,
+                      "comment": slot.manual_grade.comment if slot.manual_grade else ""})
+    return items
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/review")
+@signed_in
+def my_review(attempt_id: int):
+    """My closed attempt, showing what the exam's review options allow now."""
+    attempt = _attempt_or_404(attempt_id)
+    attempt_service.close_if_expired(attempt)
+    if attempt.is_open:
+        return redirect(url_for("exams.my_attempt", attempt_id=attempt.id))
+    show = grading.review_options(attempt.exam, attempt)
+    return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, show=show,
+                           items=review_items(attempt, show, language()), trainer=False)
+
+
+@bp.route("/exams/transcript")
+@signed_in
+def my_transcript():
+    """Every attempt I made, newest first."""
+    return render_template("exams/transcript.html", person=current_user,
+                           attempts=results.transcript(current_user.id))
+
+
+@bp.route("/exams/certificates/<code>.pdf")
+@signed_in
+def my_certificate_pdf(code: str):
+    """A certificate as PDF, for its holder or a trainer/administrator."""
+    certificate = certificates.by_code(code)
+    if certificate is None or (certificate.user_id != current_user.id
+                               and not current_user.has_role("trainer", "admin")):
+        abort(404)
+    return Response(certificates.certificate_pdf(certificate), mimetype="application/pdf",
+                    headers={"Content-Disposition":
+                             f"inline; filename=certificate-{certificate.code}.pdf"})
+
+
+@bp.route("/verify/<code>")
+@public
+def verify(code: str):
+    """Public check of a certificate: holder, course, issue and expiry dates, validity."""
+    certificate: Certificate | None = certificates.by_code(code)
+    status = 404 if certificate is None else 200
+    return render_template("exams/verify.html", certificate=certificate, code=code,
+                           valid=certificate is not None and certificates.is_valid(certificate)
+                           ), status
+
+
+@bp.route("/verify", methods=["GET"])
+@public
+def verify_form():
+    """A box to type a verification code into."""
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("exams.verify", code=code.upper()))
+    return render_template("exams/verify.html", certificate=None, code="", valid=False)
+
+
+from lms.exams import cli, routes_bank, routes_manage  # noqa: E402,F401  (register routes)

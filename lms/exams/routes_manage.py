@@ -1,0 +1,285 @@
+"""Trainer pages: exams (settings, results, item analysis, exports), the essay queue,
+transcripts and certificates."""
+
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.auth.access import roles_required
+from lms.auth.models import Department, User, utcnow
+from lms.exams import certificates, exam_admin, exam_service, grading, results
+from lms.exams.forms import ConfirmForm, ExamForm, ManualGradeForm, ValidityForm
+from lms.exams.models import Attempt, AttemptQuestion, Certificate, Exam, default_review
+from lms.exams.routes import bp, language, review_items
+from lms.extensions import db
+from lms.home.widgets import register_widget
+from question_bank.grading import ReviewOptions
+from question_bank.model import QuestionType
+from question_bank.qtypes import kind_of
+
+TRAINERS = ("trainer", "admin")
+
+
+def _trainer_widget(user) -> dict:
+    return {"essays_waiting": len(grading.grading_queue())}
+
+
+register_widget("trainer", "exams/_trainer_widget.html", _trainer_widget, order=30)
+
+
+def _exam_or_404(exam_id: int) -> Exam:
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        abort(404)
+    return exam
+
+
+@bp.route("/exams/manage")
+@roles_required(*TRAINERS)
+def manage():
+    """All exams with their attempts count, and the way to the bank, queue and certificates."""
+    exams = db.session.scalars(select(Exam).order_by(Exam.created_at.desc(), Exam.id)).all()
+    return render_template("exams/manage.html", exams=exams,
+                           counts={e.id: exam_service.attempts_count(e) for e in exams},
+                           queue=len(grading.grading_queue()))
+
+
+def _fill_exam(exam: Exam, form: ExamForm) -> None:
+    exam.slug = form.slug.data
+    exam.title = {"zh": form.title_zh.data.strip(), "en": form.title_en.data.strip()}
+    exam.pass_mark = form.pass_mark.data / 100
+    exam.time_limit_minutes = form.time_limit_minutes.data
+    exam.opens_at, exam.closes_at = form.opens_at.data, form.closes_at.data
+    exam.attempts_allowed = form.attempts_allowed.data
+    exam.grading_method, exam.test_kind = form.grading_method.data, form.test_kind.data
+    exam.pairing_key = form.pairing_key.data.strip() or None
+    exam.questions_per_page = form.questions_per_page.data
+    exam.shuffle_questions = form.shuffle_questions.data
+    exam.shuffle_options = form.shuffle_options.data
+    exam.review = exam_admin.review_from_form(form)
+
+
+def _form_from_exam(form: ExamForm, exam: Exam) -> None:
+    form.process(obj=exam)
+    form.title_zh.data, form.title_en.data = exam.title.get("zh"), exam.title.get("en")
+    form.pass_mark.data = round(exam.pass_mark * 100)
+    form.pairing_key.data = exam.pairing_key or ""
+    for name, value in exam_admin.plan_text(exam).items():
+        getattr(form, name).data = value
+    exam_admin.review_to_form(form, exam.review)
+
+
+def _exam_form(exam: Exam | None):
+    form = ExamForm()
+    errors = []
+    if form.validate_on_submit():
+        duplicate = db.session.scalar(select(Exam).where(Exam.slug == form.slug.data))
+        plan = exam_admin.check_plan(form.fixed_keys.data, form.draws.data,
+                                     form.departments.data, form.employees.data)
+        errors = plan.errors + ([_("Another exam uses the key %(key)s.", key=form.slug.data)]
+                                if duplicate is not None and duplicate is not exam else [])
+        if form.opens_at.data and form.closes_at.data and \
+                form.closes_at.data <= form.opens_at.data:
+            errors.append(_("The exam must close after it opens."))
+        if not errors:
+            target = exam or Exam(created_by_id=current_user.id, title={})
+            _fill_exam(target, form)
+            exam_admin.apply_plan(target, plan)
+            db.session.add(target)
+            db.session.commit()
+            flash(_("Exam saved."), "success")
+            return redirect(url_for("exams.manage_exam", exam_id=target.id))
+    elif request.method == "GET":
+        if exam is not None:
+            _form_from_exam(form, exam)
+        else:
+            exam_admin.review_to_form(form, default_review())
+    return render_template("exams/exam_form.html", form=form, exam=exam, errors=errors), \
+        400 if errors or form.errors else 200
+
+
+@bp.route("/exams/manage/new", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def manage_exam_new():
+    """Create an exam."""
+    return _exam_form(None)
+
+
+@bp.route("/exams/manage/<int:exam_id>/edit", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def manage_exam_edit(exam_id: int):
+    """Change an exam's settings, questions and assignment."""
+    return _exam_form(_exam_or_404(exam_id))
+
+
+@bp.route("/exams/manage/<int:exam_id>")
+@roles_required(*TRAINERS)
+def manage_exam(exam_id: int):
+    """Results of one exam: every attempt and the score distribution."""
+    exam = _exam_or_404(exam_id)
+    chart = results.distribution_chart(exam, _("Score distribution"), _("Score (%)"),
+                                       _("Attempts"))
+    attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id)
+                                  .order_by(Attempt.started_at.desc())).all()
+    return render_template("exams/exam_results.html", exam=exam, attempts=attempts,
+                           chart=chart, shortfall=exam_service.draw_shortfall(exam),
+                           gain=results.paired_gain(exam),
+                           count=exam_service.question_count(exam))
+
+
+@bp.route("/exams/manage/<int:exam_id>/items")
+@roles_required(*TRAINERS)
+def manage_items(exam_id: int):
+    """Item analysis: facility, discrimination, reliability, distractors, and where to look."""
+    exam = _exam_or_404(exam_id)
+    statistics, labels = results.item_analysis_for(exam)
+    option_names = {option_id: text for label in labels.values()
+                    for option_id, text in label["options"].items()}
+    return render_template("exams/items.html", exam=exam, stats=statistics, labels=labels,
+                           option_names=option_names)
+
+
+@bp.route("/exams/manage/<int:exam_id>/results.<any(csv, xlsx):kind>")
+@roles_required(*TRAINERS)
+def manage_export_results(exam_id: int, kind: str):
+    """Every attempt of an exam as CSV or XLSX."""
+    exam = _exam_or_404(exam_id)
+    disposition = {"Content-Disposition": f"attachment; filename={exam.slug}-results.{kind}"}
+    if kind == "csv":
+        return Response(results.export_csv(exam), mimetype="text/csv; charset=utf-8",
+                        headers=disposition)
+    return Response(results.export_xlsx(exam), headers=disposition, mimetype=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+
+@bp.route("/exams/manage/attempts/<int:attempt_id>")
+@roles_required(*TRAINERS)
+def manage_attempt(attempt_id: int):
+    """A trainee's attempt with everything shown (score, correctness, feedback, key)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    if attempt.is_open:
+        flash(_("This attempt is still in progress."), "info")
+        return redirect(url_for("exams.manage_exam", exam_id=attempt.exam_id))
+    show = ReviewOptions()
+    return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, show=show,
+                           items=review_items(attempt, show, language()), trainer=True)
+
+
+@bp.route("/exams/manage/grading")
+@roles_required(*TRAINERS)
+def manage_grading():
+    """Essays waiting for a trainer, oldest first."""
+    return render_template("exams/grading_queue.html", queue=grading.grading_queue())
+
+
+def _essays(question):
+    if question.type == QuestionType.ESSAY:
+        return [("", question)]
+    return [(sub.key, sub) for sub in question.subquestions if sub.type == QuestionType.ESSAY]
+
+
+def _manual_from_form(question, form) -> float | dict | None:
+    values = {}
+    for key, _essay in _essays(question):
+        raw = form.get(f"fraction-{key}" if key else "fraction", "")
+        try:
+            percent = float(raw)
+        except ValueError:
+            return None
+        if not 0 <= percent <= 100:
+            return None
+        values[key] = percent / 100
+    return values[""] if question.type == QuestionType.ESSAY else values
+
+
+@bp.route("/exams/manage/grading/<int:slot_id>", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def manage_grade(slot_id: int):
+    """Grade one essay against its rubric, with a comment for the trainee."""
+    slot = db.session.get(AttemptQuestion, slot_id)
+    if slot is None or slot.attempt.is_open:
+        abort(404)
+    question, _grade = grading.grade_slot(slot)
+    form = ManualGradeForm()
+    error = ""
+    if form.validate_on_submit():
+        manual = _manual_from_form(question, request.form)
+        if manual is None:
+            error = _("Give a percentage from 0 to 100 for each essay.")
+        else:
+            grading.record_manual_grade(slot, manual, form.comment.data or "", current_user.id)
+            db.session.commit()
+            flash(_("Grade saved."), "success")
+            return redirect(url_for("exams.manage_grading"))
+    elif request.method == "GET" and slot.manual_grade:
+        form.comment.data = slot.manual_grade.comment
+    response = slot.answer.response if slot.answer else None
+    essays = [{"key": key, "text": essay.text.get(language()),
+               "rubric": kind_of(essay).grader_info_html(essay, language()),
+               "answer": (response.get(key) if isinstance(response, dict) else response) or ""}
+              for key, essay in _essays(question)]
+    return render_template("exams/grade.html", slot=slot, form=form, essays=essays,
+                           error=error), 400 if error else 200
+
+
+@bp.route("/exams/manage/people/<int:user_id>")
+@roles_required(*TRAINERS)
+def manage_transcript(user_id: int):
+    """One trainee's transcript: every attempt and certificate."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    return render_template("exams/transcript.html", person=person,
+                           attempts=results.transcript(person.id),
+                           certificates=certificates.certificates_of(person.id))
+
+
+@bp.route("/exams/manage/certificates", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def manage_certificates():
+    """Issued certificates, renewals due, validity periods, and a cohort ZIP download."""
+    form = ValidityForm()
+    if form.validate_on_submit():
+        certificates.set_validity(form.subject_kind.data, form.subject_id.data,
+                                  form.validity_days.data)
+        db.session.commit()
+        flash(_("Validity period saved."), "success")
+        return redirect(url_for("exams.manage_certificates"))
+    issued = db.session.scalars(select(Certificate).order_by(Certificate.issued_at.desc())
+                                .limit(200)).all()
+    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    return render_template("exams/certificates.html", issued=issued, form=form,
+                           renewals=certificates.due_for_recertification(),
+                           departments=departments, is_valid=certificates.is_valid,
+                           confirm=ConfirmForm(),
+                           soon=utcnow() + timedelta(days=30))
+
+
+@bp.route("/exams/manage/certificates/cohort.zip")
+@roles_required(*TRAINERS)
+def manage_cohort_zip():
+    """Every valid certificate of a department as one ZIP of PDFs."""
+    data, _count = certificates.cohort_zip(request.args.get("department", type=int))
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": "attachment; filename=certificates.zip"})
+
+
+
+@bp.route("/exams/manage/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@roles_required(*TRAINERS)
+def manage_revoke_certificate(certificate_id: int):
+    """Revoke a certificate (issued by mistake); the public check then says so."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    certificate.revoked = True
+    db.session.commit()
+    flash(_("Certificate %(code)s revoked.", code=certificate.code), "success")
+    return redirect(url_for("exams.manage_certificates"))

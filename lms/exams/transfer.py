@@ -1,0 +1,143 @@
+"""Import and export of the bank through the web: GIFT, Moodle XML, YAML and CSV.
+
+An import is checked in full first (``check_import``): parse errors name the file and line,
+and a clean file is previewed with new questions, new versions of existing keys and
+duplicates flagged. ``apply_import`` parses the same bytes again and saves every question
+in one transaction, or nothing. The uploaded bytes wait between the two steps in the upload
+folder under a random token, so the preview and the import see the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.exams import bank_service
+from lms.exams.models import Question, QuestionVersion
+from lms.extensions import db
+from question_bank.formats.preview import preview
+
+FORMATS = ("gift", "xml", "yaml", "csv")
+EXPORT_FORMATS = ("gift", "xml", "yaml")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass
+class ImportRequest:
+    """What the trainer chose on the import form."""
+
+    format: str
+    language: str
+    category: str
+    filename: str
+
+
+def parse(data: bytes, request: ImportRequest):
+    """The ``ImportResult`` of the uploaded bytes in the chosen format."""
+    options = {"language": request.language, "category": request.category or "imported"}
+    name = request.filename or f"upload.{request.format}"
+    if request.format == "gift":
+        from question_bank.formats.gift import read_gift
+
+        return read_gift(_text(data), name, **options)
+    if request.format == "xml":
+        from question_bank.formats.moodle_xml import read_moodle_xml
+
+        return read_moodle_xml(data, name, **options)
+    if request.format == "csv":
+        from question_bank.formats.csv_simple import read_csv_bytes
+
+        return read_csv_bytes(data, name, **options)
+    from question_bank.formats.yaml_native import read_yaml
+
+    return read_yaml(_text(data), name, shipped=False)
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _existing() -> tuple[dict[str, str], set[str]]:
+    rows = db.session.execute(select(QuestionVersion.fingerprints, Question.key).join(Question)
+                              .where(QuestionVersion.number == Question.latest_number)).all()
+    prints = {fingerprint: key for fingerprints, key in rows for fingerprint in fingerprints}
+    return prints, {key for _, key in rows}
+
+
+def check_import(data: bytes, request: ImportRequest, language: str) -> dict:
+    """The preview of an upload (errors, or rows with new/version/duplicate flags)."""
+    prints, keys = _existing()
+    return preview(parse(data, request), language, existing_fingerprints=prints,
+                   existing_keys=keys)
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "exam-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stash(data: bytes, request: ImportRequest) -> str:
+    """Keep an upload until the trainer confirms it; returns its token."""
+    token = secrets.token_urlsafe(24)
+    (_folder() / f"{token}.bin").write_bytes(data)
+    (_folder() / f"{token}.json").write_text(json.dumps(request.__dict__))
+    return token
+
+
+def unstash(token: str) -> tuple[bytes, ImportRequest] | None:
+    """The upload stored under ``token``, or None when unknown."""
+    if not _TOKEN.match(token or ""):
+        return None
+    data_file, meta_file = _folder() / f"{token}.bin", _folder() / f"{token}.json"
+    if not data_file.exists() or not meta_file.exists():
+        return None
+    return data_file.read_bytes(), ImportRequest(**json.loads(meta_file.read_text()))
+
+
+def apply_import(token: str, user_id: int) -> list[str] | None:
+    """Save every question of a stashed clean upload; None if the token or file is bad."""
+    found = unstash(token)
+    if found is None:
+        return None
+    data, request = found
+    result = parse(data, request)
+    if not result.ok:
+        return None
+    stored = []
+    for question in result.questions:
+        saved = bank_service.save_question(question, user_id=user_id,
+                                           note=f"import {request.filename}")
+        if saved.created or saved.new_version:
+            stored.append(question.key)
+    db.session.commit()
+    for suffix in (".bin", ".json"):
+        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+    return stored
+
+
+def export(category: str, file_format: str, language: str) -> tuple[str, list]:
+    """``(text, skipped issues)`` of a category subtree in ``file_format``."""
+    questions = bank_service.questions_in(category)
+    if file_format == "yaml":
+        from question_bank.formats.yaml_native import dump_yaml
+
+        return dump_yaml(questions), []
+    if file_format == "xml":
+        from question_bank.formats.moodle_xml_export import export_moodle_xml
+
+        result = export_moodle_xml(questions, language)
+    else:
+        from question_bank.formats.gift import export_gift
+
+        result = export_gift(questions, language)
+    return result.text, list(result.skipped)

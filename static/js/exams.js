@@ -1,0 +1,201 @@
+// Exam attempts: save every answer on change, keep unsent answers on this device, resend
+// them on reconnect, and show the server's countdown. The page also works as a plain form.
+(() => {
+  "use strict";
+  const form = document.getElementById("attempt-form");
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+
+  function responseOf(body) {
+    const kind = body.dataset.kind;
+    const name = body.dataset.name;
+    const named = (n) => Array.from(body.querySelectorAll(`[name="${CSS.escape(n)}"]`));
+    if (kind === "case") {
+      const result = {};
+      for (const sub of body.querySelectorAll(":scope > .subquestion")) {
+        const inner = sub.querySelector(":scope > .q-body");
+        const value = responseOf(inner);
+        if (value !== null) result[sub.dataset.sub] = value;
+      }
+      return Object.keys(result).length ? result : null;
+    }
+    if (kind === "multiple_choice") {
+      const chosen = named(name).filter((i) => i.checked).map((i) => i.value);
+      return chosen.length ? chosen : null;
+    }
+    if (kind === "single_choice" || kind === "true_false") {
+      const chosen = named(name).find((i) => i.checked);
+      return chosen ? chosen.value : null;
+    }
+    if (kind === "matching") {
+      const result = {};
+      for (const select of body.querySelectorAll("select[data-prompt]")) {
+        if (select.value) result[select.dataset.prompt] = select.value;
+      }
+      return Object.keys(result).length ? result : null;
+    }
+    if (kind === "ordering") {
+      const touched = body.querySelector(`[name="${CSS.escape(name + "-touched")}"]`);
+      if (!touched || touched.value !== "1") return null;
+      return Array.from(body.querySelectorAll("li[data-item]")).map((li) => li.dataset.item);
+    }
+    const input = named(name)[0];
+    return input && input.value.trim() !== "" ? input.value : null;
+  }
+
+  function setupAttempt() {
+    const attemptId = form.dataset.attempt;
+    const storeKey = `exam-unsent-${attemptId}`;
+    const status = document.getElementById("save-state");
+    let sending = false;
+
+    const load = () => { try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch { return {}; } };
+    const store = (queue) => localStorage.setItem(storeKey, JSON.stringify(queue));
+    const say = (text, kind) => { status.textContent = text; status.dataset.kind = kind || ""; };
+    const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour12: false });
+
+    function markSaved(slot, iso) {
+      const mark = document.querySelector(`[data-map-slot="${slot}"]`);
+      if (mark) mark.classList.replace("open", "answered");
+      const line = form.querySelector(`[data-saved-for="${slot}"]`);
+      if (line) line.textContent = `${form.dataset.msgSaved} ${clock(iso)}`;
+      say(`${form.dataset.msgSaved} ${clock(iso)}`, "ok");
+    }
+
+    // What each kind of reply means for a queued answer: only a confirmed save (or a clear
+    // refusal by the server) removes it from this device; anything else keeps it for a retry.
+    async function sendOne(slot, entry) {
+      let reply;
+      try {
+        reply = await fetch(form.dataset.saveUrl, {
+          method: "POST", credentials: "same-origin", redirect: "manual",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf.content },
+          body: JSON.stringify({ slot: Number(slot), response: entry.response }),
+        });
+      } catch {
+        return { keep: true, message: form.dataset.msgOffline };
+      }
+      const body = await reply.json().catch(() => null);
+      if (reply.ok && body && body.saved_at) return { saved: body.saved_at };
+      if (body && body.error === "attempt_closed") return { closed: true };
+      if (body && body.error && reply.status < 500) {
+        return { refused: `${form.dataset.msgRefused}: ${body.message || reply.status}` };
+      }
+      // A sign-in page, an expired form token or a server error: keep it and try again.
+      return { keep: true, message: form.dataset.msgSession };
+    }
+
+    async function flush() {
+      if (sending) return;
+      sending = true;
+      let restoredSent = false;
+      try {
+        for (const slot of Object.keys(load())) {
+          const entry = load()[slot];
+          if (!entry) continue;
+          say(form.dataset.msgSaving, "busy");
+          const outcome = await sendOne(slot, entry);
+          if (outcome.keep) { say(outcome.message, "warn"); return; }
+          if (outcome.closed) {
+            localStorage.removeItem(storeKey);
+            say(form.dataset.msgClosed, "warn");
+            window.location.reload();
+            return;
+          }
+          const queue = load();
+          if (queue[slot] && queue[slot].seq === entry.seq) {
+            restoredSent = restoredSent || Boolean(entry.restored);
+            delete queue[slot];
+          }
+          store(queue);
+          if (outcome.saved) markSaved(slot, outcome.saved);
+          else say(outcome.refused, "warn");
+        }
+      } finally {
+        sending = false;
+      }
+      if (Object.keys(load()).length) setTimeout(flush, 1000);
+      else if (restoredSent) window.location.reload();  // show what the server now holds
+    }
+
+    function queueAnswer(question) {
+      const body = question.querySelector(":scope > .q-body");
+      const queue = load();
+      queue[question.dataset.slot] = { response: responseOf(body), seq: Date.now() };
+      store(queue);
+      flush();
+    }
+
+    const timers = new Map();
+    for (const question of form.querySelectorAll("fieldset.question")) {
+      question.addEventListener("change", () => queueAnswer(question));
+      question.addEventListener("input", (event) => {
+        if (!event.target.matches("textarea, input[type=text]")) return;
+        clearTimeout(timers.get(question));
+        timers.set(question, setTimeout(() => queueAnswer(question), 700));
+      });
+      question.addEventListener("click", (event) => {
+        const button = event.target.closest(".move-up, .move-down");
+        if (!button) return;
+        const li = button.closest("li");
+        const list = li.parentElement;
+        if (button.classList.contains("move-up") && li.previousElementSibling) {
+          list.insertBefore(li, li.previousElementSibling);
+        } else if (button.classList.contains("move-down") && li.nextElementSibling) {
+          list.insertBefore(li.nextElementSibling, li);
+        }
+        const body = li.closest(".q-body");
+        body.querySelector(`[name="${CSS.escape(body.dataset.name + "-touched")}"]`).value = "1";
+        button.focus();
+        queueAnswer(question);
+      });
+    }
+    window.addEventListener("online", flush);
+    setInterval(flush, 5000);
+    const left = load();
+    if (Object.keys(left).length) {  // answers kept on this device by an earlier page
+      for (const slot of Object.keys(left)) left[slot].restored = true;
+      store(left);
+      say(form.dataset.msgResent, "busy");
+      flush();
+    }
+    const finish = document.getElementById("finish-attempt");
+    if (finish) {
+      finish.addEventListener("click", (event) => {
+        if (!window.confirm(finish.dataset.confirmText)) event.preventDefault();
+      });
+    }
+  }
+
+  function setupTimer() {
+    const timer = document.getElementById("exam-timer");
+    if (!timer) return;
+    const value = timer.querySelector(".timer-value");
+    let endsAt = Date.now() + Number(timer.dataset.remaining) * 1000;
+    const show = () => {
+      const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      value.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      timer.classList.toggle("timer-low", left < 60);
+      if (left === 0) sync();
+    };
+    let syncing = false;
+    async function sync() {
+      if (syncing) return;
+      syncing = true;
+      try {
+        const reply = await fetch(timer.dataset.statusUrl, { credentials: "same-origin" });
+        const body = await reply.json();
+        if (!body.open) { window.location.href = body.review_url; return; }
+        if (body.remaining !== null) endsAt = Date.now() + body.remaining * 1000;
+      } catch { /* offline: keep counting locally */ } finally { syncing = false; }
+    }
+    setInterval(show, 1000);
+    setInterval(sync, 30000);
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
+    show();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (form) setupAttempt();
+    setupTimer();
+  });
+})();
