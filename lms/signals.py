@@ -11,6 +11,11 @@
 - ``path_completed``: a trainee completed every course of a learning path. Sender:
   ``"path"``. Keyword arguments: ``user_id``, ``path_id``, ``at``.
 
+- ``activities_assigned``: a person was assigned a course or path. Sender: ``"course"``.
+  Keyword arguments: ``user_id``, ``refs`` (the activity references of the course or of
+  the path's published courses, e.g. ``["exam:service-standards-final"]``). Exams listen
+  to put the exam on the person's list.
+
 Receivers run inside the sender's transaction; the sender commits after sending.
 """
 
@@ -21,3 +26,4 @@ _signals = Namespace()
 activity_result = _signals.signal("activity-result")
 course_completed = _signals.signal("course-completed")
 path_completed = _signals.signal("path-completed")
+activities_assigned = _signals.signal("activities-assigned")

@@ -18,6 +18,7 @@ from lms.auth.models import Department, User
 from lms.courses.models import Course, LearningPath
 from lms.courses.models_progress import Assignment
 from lms.extensions import db
+from lms.signals import activities_assigned
 
 NEW_HIRE_DAYS = 90
 TARGETS = ("users", "department", "new_hires")
@@ -87,9 +88,18 @@ def assign(item: Course | LearningPath, people: list[User], due_on: date | None,
             user_id=person.id, course_id=item.id if is_course else None,
             path_id=None if is_course else item.id, due_on=due_on, source=source,
             assigned_by_id=assigned_by.id if assigned_by else None))
+        announce_activities(person.id, item)
         created += 1
     db.session.flush()
     return AssignResult(created, updated)
+
+
+def announce_activities(user_id: int, item: Course | LearningPath) -> None:
+    """Tell other features (exams) which activities a new assignment brings."""
+    courses = [item] if isinstance(item, Course) else item.published_courses
+    refs = [activity.ref for course in courses for activity in course.activities]
+    if refs:
+        activities_assigned.send("course", user_id=user_id, refs=refs)
 
 
 def assignments_of(item: Course | LearningPath) -> list[Assignment]:

@@ -240,7 +240,8 @@ def evaluate_completion(user_id: int, course: Course, at: datetime | None = None
     at = at or utcnow()
     db.session.add(CourseCompletion(user_id=user_id, course_id=course.id, completed_at=at))
     db.session.flush()
-    course_completed.send("course", user_id=user_id, course_id=course.id, at=at)
+    course_completed.send("course", user_id=user_id, course_id=course.id, at=at,
+                          title=dict(course.title))
     _complete_paths(user_id, course, at)
     return True
 
@@ -255,7 +256,8 @@ def _complete_paths(user_id: int, course: Course, at: datetime) -> None:
         if done and db.session.get(PathCompletion, (user_id, path.id)) is None:
             db.session.add(PathCompletion(user_id=user_id, path_id=path.id, completed_at=at))
             db.session.flush()
-            path_completed.send("path", user_id=user_id, path_id=path.id, at=at)
+            path_completed.send("path", user_id=user_id, path_id=path.id, at=at,
+                                title=dict(path.title))
 
 
 def record_activity_result(sender, *, user_id: int, ref: str, passed=None, score=None,

@@ -26,7 +26,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from lms.auth.models import User
-from lms.courses.assignment import people_for
+from lms.courses.assignment import announce_activities, people_for
 from lms.courses.models import Course, LearningPath
 from lms.courses.models_progress import Assignment, StandingAssignment
 from lms.extensions import db
@@ -94,6 +94,9 @@ def sync(user_ids: Iterable[int] | None = None, today: date | None = None) -> in
                 user_id=person.id, course_id=standing.course_id, path_id=standing.path_id,
                 due_on=standing.due_on, source=standing.target,
                 assigned_by_id=standing.assigned_by_id))
+            item = (db.session.get(Course, standing.course_id) if standing.course_id
+                    else db.session.get(LearningPath, standing.path_id))
+            announce_activities(person.id, item)
             created += 1
     if created:
         db.session.flush()

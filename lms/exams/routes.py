@@ -22,6 +22,7 @@ from lms.auth.access import public, signed_in
 from lms.auth.models import utcnow
 from lms.exams import attempts as attempt_service
 from lms.exams import certificates, exam_service, grading, results
+from lms.exams import service as exam_links
 from lms.exams.forms import ConfirmForm
 from lms.exams.models import Certificate
 from lms.exams.responses import from_form
@@ -32,6 +33,7 @@ from question_bank.grading import unanswered
 
 bp = Blueprint("exams", __name__, cli_group=None)
 certificates.connect()
+exam_links.connect()
 
 
 def language() -> str:

@@ -51,3 +51,17 @@ def due_for_recertification(user_id: int) -> list[tuple[str, int, dict, object]]
     """Subjects whose certificate expires within 30 days and is not yet renewed."""
     return [(r.certificate.subject_kind, r.certificate.subject_id, r.certificate.subject_title,
              r.certificate.expires_at) for r in certificates.due_for_recertification(user_id)]
+
+
+def _on_activities_assigned(sender, user_id: int, refs=(), **_extra) -> None:
+    """A course or path assignment puts its exams on the person's exam list."""
+    for ref in refs:
+        if ref.startswith("exam:"):
+            assign_user(ref, user_id)
+
+
+def connect() -> None:
+    """Listen to course assignments (blinker keeps one connection per receiver)."""
+    from lms import signals
+
+    signals.activities_assigned.connect(_on_activities_assigned)
