@@ -2,18 +2,24 @@
 
 import importlib
 import importlib.util
+import logging
 
-from flask import Flask, has_request_context, render_template, request
-from flask_babel import get_locale
+from flask import Flask, abort, has_request_context, render_template, request
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from lms import navigation
-from lms.auth.models import User
+from lms.auth import sessions
 from lms.extensions import db, login_manager
 from lms.i18n import localized
+
+log = logging.getLogger("lms.web")
 
 #: Feature packages whose ``routes.bp`` blueprint is registered, in this order.
 FEATURES = ("auth", "home", "admin", "courses", "exams", "roleplay", "drills", "planning",
@@ -30,19 +36,36 @@ def feature_modules(name: str) -> list:
     return modules
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that stops at the largest id a database column holds (else 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+#: Largest value of a 32-bit signed integer column (ids on PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, error handlers, template globals and CLI."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    if app.config.get("TRUST_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.before_request(refuse_nul_bytes)
     for routes in feature_modules("routes"):
         app.register_blueprint(routes.bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(sessions.load_user)
 
     _register_errors(app)
     app.context_processor(_template_globals)
     app.add_template_filter(_reject_page, "reject_page")
+    app.add_template_filter(local_datetime, "local_dt")
     app.after_request(_security_headers)
 
     from lms.cli import register_commands
@@ -50,8 +73,33 @@ def register(app: Flask) -> None:
     register_commands(app)
 
 
-def _load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_bytes():
+    """400 for a NUL character anywhere in the path, query, form or JSON body.
+
+    No field of the platform can hold one (PostgreSQL text cannot store it), so a NUL is
+    refused before any view sees it, with the same message everywhere.
+    """
+    candidates = [request.path, request.view_args or {}]
+    candidates += [list(request.args.items(multi=True))]
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        candidates.append(list(request.form.items(multi=True)))
+        candidates.append([f.filename or "" for f in request.files.values()])
+        if request.is_json:
+            candidates.append(request.get_json(silent=True))
+    if any(_has_nul(value) for value in candidates):
+        log.info("refused a request with a NUL byte: %s %s", request.method, request.path[:80])
+        abort(400, description=_("A value contains a character that is not allowed (NUL). "
+                                 "Nothing was changed."))
 
 
 def _template_globals() -> dict:
@@ -62,10 +110,20 @@ def _template_globals() -> dict:
         return {"current_locale": locale, "localized": localized, "nav_items": []}
     return {
         "nav_items": navigation.items_for(current_user),
-        "language_form": LanguageForm(lang=locale, next=request.full_path.rstrip("?")),
+        # formdata=None: the header form never reads the body, so error pages (413 for an
+        # oversized upload) render without touching the request body again.
+        "language_form": LanguageForm(formdata=None, lang=locale,
+                                      next=request.full_path.rstrip("?")),
         "current_locale": locale,
         "localized": localized,
     }
+
+
+def local_datetime(value, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored UTC time shown in the site's time zone (``BABEL_DEFAULT_TIMEZONE``)."""
+    if value is None:
+        return "—"
+    return format_datetime(value, pattern)
 
 
 def _reject_page(args: dict) -> dict:
@@ -101,8 +159,23 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         db.session.rollback()
-        return _error_page(400, _("Bad request"), _("The request could not be understood. "
-                                                    "Nothing was changed."))
+        described = getattr(error, "description", None)
+        default = getattr(type(error), "description", None)
+        message = described if described and described != default else _(
+            "The request could not be understood. Nothing was changed.")
+        if request.is_json or request.accept_mimetypes.best == "application/json":
+            return {"error": str(message)}, 400
+        return _error_page(400, _("Bad request"), message)
+
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        # A value the database cannot hold (a number too large for its column, say) is the
+        # sender's mistake; it is logged so a missing validation can be found and added.
+        db.session.rollback()
+        log.warning("database refused a value on %s %s: %s", request.method,
+                    request.path[:80], str(error.orig)[:200])
+        return _error_page(400, _("Bad request"), _(
+            "A value is out of the range this field can hold. Nothing was changed."))
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -115,6 +188,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        # The body was not read: the session (and its CSRF token) may be unusable here, so the
+        # page is rendered without touching the form machinery.
+        db.session.rollback()
         return _error_page(413, _("File too large"), _(
             "The upload is larger than the limit of %(mb)d MB. Nothing was saved.",
             mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)))

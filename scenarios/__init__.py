@@ -2,19 +2,31 @@
 
 Public API::
 
-    load_scenario(path_or_text_or_library_id) -> Scenario
+    parse_scenario(yaml_text) -> Scenario         # text only: never reads a file
+    validate(dict_or_text) -> Scenario            # raises ScenarioError with ALL problems
+    issues_of(dict_or_text) -> list[Issue]
+    library_scenario(library_id) -> Scenario      # a shipped scenario by id
+    load_scenario_file(path) -> Scenario          # command line / library only
+    load_scenario(path_or_library_id) -> Scenario # command line convenience
     scenario_from_dict(dict) -> Scenario          # raises ScenarioError with every problem
     scenario_to_dict(Scenario) -> dict            # canonical, exact round trip
     scenario_to_yaml(Scenario) -> str
-    validate(dict_or_text_or_path) -> Scenario    # raises ScenarioError with ALL problems
-    issues_of(dict_or_text_or_path) -> list[Issue]
     library() -> list[LibraryEntry]               # bilingual titles and descriptions
 """
 
 from .dump import scenario_to_dict, scenario_to_yaml
 from .errors import Issue, ScenarioError, render_message
 from .library import LibraryEntry, library
-from .loader import LIBRARY_DIR, issues_of, load_scenario, scenario_from_dict, validate
+from .loader import (
+    LIBRARY_DIR,
+    issues_of,
+    library_scenario,
+    load_scenario,
+    load_scenario_file,
+    parse_scenario,
+    scenario_from_dict,
+    validate,
+)
 from .schema import (
     DISTRIBUTIONS,
     EVENT_TYPES,
@@ -49,6 +61,7 @@ __all__ = [
     "Distribution", "Event", "GroupComplaintSurge", "GroupStaffing", "Issue", "LibraryEntry",
     "PriorityMix", "PriorityTarget", "PriorityTargets", "QualityRecall", "QueueSpec", "Redial",
     "Repeat", "Scenario", "ScenarioError", "ServiceLevelTarget", "TechnicianPool", "Text",
-    "issues_of", "library", "load_scenario", "render_message", "scenario_from_dict",
+    "issues_of", "library", "library_scenario", "load_scenario", "load_scenario_file",
+    "parse_scenario", "render_message", "scenario_from_dict",
     "scenario_to_dict", "scenario_to_yaml", "validate",
 ]

@@ -23,9 +23,24 @@ def _templates() -> dict[str, dict[str, str]]:
         return yaml.safe_load(handle)
 
 
+#: A message quotes at most this many characters of what the person wrote.
+EXCERPT_LIMIT = 60
+
+
+def excerpt(value: Any) -> Any:
+    """``value`` itself, or a string cut to :data:`EXCERPT_LIMIT` characters with an ellipsis."""
+    if isinstance(value, str) and len(value) > EXCERPT_LIMIT:
+        return value[:EXCERPT_LIMIT] + "…"
+    return value
+
+
 def render_message(code: str, lang: str = "en", **params: Any) -> str:
-    """Fill the message template ``code`` in ``lang`` (``zh`` or ``en``) with ``params``."""
+    """Fill the message template ``code`` in ``lang`` (``zh`` or ``en``) with ``params``.
+
+    String parameters are cut to a short excerpt: an error never echoes a whole input back.
+    """
     lang = "zh" if lang == "zh" else "en"
+    params = {key: excerpt(value) for key, value in params.items()}
     if "kind" in params:
         names = _templates()["kind_names"].get(params["kind"])
         params = {**params, "kind": names[lang] if names else params["kind"]}

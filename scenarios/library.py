@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loader import LIBRARY_DIR, load_scenario
+from .loader import LIBRARY_DIR, load_scenario_file
 from .schema import Scenario, Text
 
 
@@ -20,13 +20,13 @@ class LibraryEntry:
 
     def load(self) -> Scenario:
         """Load and validate the scenario."""
-        return load_scenario(self.path)
+        return load_scenario_file(self.path)
 
 
 def library() -> list[LibraryEntry]:
     """Every shipped scenario, sorted by id (each file is validated on listing)."""
     entries = []
     for path in sorted(LIBRARY_DIR.glob("*.yaml")):
-        scenario = load_scenario(path)
+        scenario = load_scenario_file(path)
         entries.append(LibraryEntry(scenario.id, scenario.title, scenario.description, path))
     return entries

@@ -1,12 +1,18 @@
-"""Load and validate scenarios from YAML files, YAML text or plain dicts.
+"""Load and validate scenarios from YAML text, plain dicts, or (CLI and library only) files.
 
 All entry points share one reader that records every problem with its key path and YAML line,
 then raise a single :class:`~scenarios.errors.ScenarioError`; nothing is half-built.
+
+Text that comes from a person (a form, an upload, an API) is only ever *parsed*:
+:func:`parse_scenario` and :func:`validate` never look at the file system, whatever the text
+says. Reading a file is :func:`load_scenario_file`, and a shipped scenario by its id is
+:func:`library_scenario`; only the command line and the shipped library call those.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,32 +83,17 @@ def scenario_from_dict(data: Any, *, source: str = "",
     return scenario
 
 
-def _read_source(path_or_text: str | os.PathLike) -> tuple[str, str]:
-    """Return ``(yaml text, source name)`` for a path, a library id or YAML text."""
-    if isinstance(path_or_text, os.PathLike):
-        path = Path(path_or_text)
-        return path.read_text(encoding="utf-8"), str(path)
-    text = str(path_or_text)
-    if "\n" in text or ":" in text:
-        return text, "<text>"
-    path = Path(text)
-    if path.is_file():
-        return path.read_text(encoding="utf-8"), str(path)
-    library_file = LIBRARY_DIR / f"{text}.yaml"
-    if library_file.is_file():
-        return library_file.read_text(encoding="utf-8"), str(library_file)
-    collector = IssueCollector(source=text)
-    collector.add((), "not_found", got=repr(text))
-    collector.raise_if_any()
-    raise AssertionError("unreachable")
+#: A library id: lower-case letters, digits and underscores, never a path.
+LIBRARY_ID = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
-def load_scenario(path_or_text: str | os.PathLike) -> Scenario:
-    """Load a scenario from a file path, a library id (e.g. ``normal_weekday``) or YAML text.
+def parse_scenario(text: str, *, source: str = "") -> Scenario:
+    """Parse and validate YAML *text*; raise :class:`ScenarioError` listing every problem.
 
-    Raises :class:`ScenarioError` listing every problem with key path and line.
+    The text is never taken for a file name, so nothing a person typed can read a file.
     """
-    text, source = _read_source(path_or_text)
+    if not isinstance(text, str):
+        raise TypeError("parse_scenario takes YAML text; use load_scenario_file for files")
     collector = IssueCollector(source=source)
     data = read_yaml(text, collector)
     if collector.issues:
@@ -112,15 +103,55 @@ def load_scenario(path_or_text: str | os.PathLike) -> Scenario:
     return scenario
 
 
+def load_scenario_file(path: str | os.PathLike) -> Scenario:
+    """Read and validate the scenario file at ``path`` (command line and library only)."""
+    path = Path(path)
+    return parse_scenario(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def library_scenario(scenario_id: str) -> Scenario:
+    """The shipped scenario ``scenario_id`` (e.g. ``normal_weekday``); ScenarioError if none."""
+    if isinstance(scenario_id, str) and LIBRARY_ID.match(scenario_id):
+        library_file = LIBRARY_DIR / f"{scenario_id}.yaml"
+        if library_file.is_file():
+            return parse_scenario(library_file.read_text(encoding="utf-8"),
+                                  source=library_file.name)
+    collector = IssueCollector(source="library")
+    collector.add((), "not_found", got=repr(str(scenario_id)[:60]))
+    collector.raise_if_any()
+    raise AssertionError("unreachable")
+
+
+def load_scenario(path_or_id: str | os.PathLike) -> Scenario:
+    """Command line: load a library id (e.g. ``normal_weekday``) or a scenario file path.
+
+    Never pass text from a person here: it may name a file. Web code uses :func:`validate`.
+    """
+    if isinstance(path_or_id, str) and LIBRARY_ID.match(path_or_id) \
+            and (LIBRARY_DIR / f"{path_or_id}.yaml").is_file():
+        return library_scenario(path_or_id)
+    if isinstance(path_or_id, str) and "\n" in path_or_id:
+        raise TypeError("load_scenario takes a path or library id; use parse_scenario for text")
+    path = Path(path_or_id)
+    if not path.is_file():
+        return library_scenario(str(path_or_id))
+    return load_scenario_file(path)
+
+
 def validate(data_or_text: Any, *, source: str = "") -> Scenario:
-    """Check a dict, YAML text or path; raise one :class:`ScenarioError` with ALL problems."""
+    """Check a dict or YAML text (never a path); raise one :class:`ScenarioError` with ALL
+    problems."""
     if isinstance(data_or_text, dict):
         return scenario_from_dict(data_or_text, source=source)
-    return load_scenario(data_or_text)
+    if not isinstance(data_or_text, str):
+        collector = IssueCollector(source=source)
+        collector.add((), "not_a_mapping", got=type(data_or_text).__name__)
+        collector.raise_if_any()
+    return parse_scenario(data_or_text, source=source)
 
 
 def issues_of(data_or_text: Any) -> list[Issue]:
-    """All problems of a dict, YAML text or path as ``(key_path, line, message)``; [] if valid."""
+    """All problems of a dict or YAML text as ``(key_path, line, message)``; [] if valid."""
     try:
         validate(data_or_text)
     except ScenarioError as error:

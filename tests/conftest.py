@@ -7,9 +7,11 @@ test starts from empty tables.
 
 import os
 import re
+import threading
 
 import pytest
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.config import TestingConfig, database_url
@@ -44,6 +46,17 @@ def app(tmp_path_factory):
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served over real HTTP by a werkzeug thread on a free local port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 def _empty_tables(application) -> None:

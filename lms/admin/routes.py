@@ -7,6 +7,8 @@ from sqlalchemy import func, or_, select
 
 from lms.admin import service
 from lms.admin.forms import ConfirmForm, ImportForm, UserForm
+from lms.auth import service as auth_service
+from lms.auth import sessions
 from lms.auth.access import roles_required
 from lms.auth.models import Department, User, UserRole
 from lms.extensions import db
@@ -86,6 +88,8 @@ def edit_user(user_id: int):
         user.hired_on = form.hired_on.data
         user.locale = form.locale.data or None
         user.active = form.active.data
+        if not user.active:
+            sessions.end_all(user, "deactivated")
         user.department = (Department.get_or_create(form.department.data.strip())
                            if form.department.data else None)
         user.set_roles(form.roles.data)
@@ -106,6 +110,8 @@ def toggle_active(user_id: int):
         flash(_("You cannot deactivate yourself."), "danger")
         return redirect(url_for("admin.users"))
     user.active = not user.active
+    if not user.active:
+        sessions.end_all(user, "deactivated")
     db.session.commit()
     if user.active:
         flash(_("%(name)s can sign in again.", name=user.username), "success")
@@ -126,6 +132,45 @@ def reset_password(user_id: int):
     flash(_("New temporary password for %(name)s: %(pw)s (shown only now).",
             name=user.username, pw=initial), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/sign-in-locks")
+@roles_required("admin")
+def sign_in_locks():
+    """Accounts and network addresses held back by failed sign-ins, with a way to unlock."""
+    rows = []
+    for row in auth_service.locks():
+        kind, _sep, rest = row.key.partition(":")
+        account, _bar, address = rest.partition("|") if kind == "pair" else ("", "", rest)
+        rows.append({"key": row.key, "account": account, "address": address,
+                     "failures": row.failures, "locked_until": row.locked_until,
+                     "last_failure_at": row.last_failure_at})
+    return render_template("admin/sign_in_locks.html", rows=rows, confirm=ConfirmForm())
+
+
+@bp.route("/sign-in-locks/unlock", methods=["POST"])
+@roles_required("admin")
+def unlock_sign_in():
+    """Lift one sign-in lock (an account on one address, or a whole address)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    key = request.form.get("key", "")
+    if not key.startswith(("pair:", "addr:")) or not auth_service.unlock(key[:200]):
+        abort(404)
+    flash(_("The lock is lifted; sign-in works again at once."), "success")
+    return redirect(url_for("admin.sign_in_locks"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@roles_required("admin")
+def unlock_user(user_id: int):
+    """Lift every sign-in lock of one account."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = auth_service.unlock_user(user)
+    flash(_("%(name)s: %(n)d sign-in lock(s) lifted.", name=user.username, n=count), "success")
+    return redirect(request.referrer or url_for("admin.users"))
 
 
 @bp.route("/users/import", methods=["GET", "POST"])

@@ -5,15 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from lms.auth.service import MIN_PASSWORD_LENGTH, verify_password
+from lms.auth.passwords import MAX_PASSWORD_LENGTH, password_problems
+from lms.auth.service import verify_password
 from lms.formutil import choices
 
 
 class LoginForm(FlaskForm):
     """Sign in with user name (usually the employee number) and password."""
 
-    username = StringField(_l("User name or employee number"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    username = StringField(_l("User name or employee number"),
+                           validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
@@ -22,16 +25,7 @@ class ChangePasswordForm(FlaskForm):
     """A signed-in user replaces their own password."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(),
@@ -48,7 +42,11 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(_l("The current password is wrong."))
 
     def validate_new_password(self, field):
-        """A new password must differ from the current one."""
+        """The password policy, and a new password must differ from the current one."""
+        problems = password_problems(field.data or "", username=self.user.username,
+                                     employee_no=self.user.employee_no)
+        if problems:
+            raise ValidationError(" ".join(str(problem) for problem in problems))
         if field.data and verify_password(self.user.password_hash, field.data):
             raise ValidationError(_l("Choose a password different from the current one."))
 
@@ -58,3 +56,9 @@ class LanguageForm(FlaskForm):
 
     lang = SelectField(_l("Language"), choices=choices([("zh", "中文"), ("en", "English")]))
     next = HiddenField()
+
+
+class EndSessionForm(FlaskForm):
+    """End one session (its number) or ``all`` sessions but the current one."""
+
+    session_id = HiddenField(validators=[DataRequired(), Length(max=20)])

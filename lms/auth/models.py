@@ -1,4 +1,4 @@
-"""People: users, their roles and departments, and failed sign-in records."""
+"""People: users, their roles and departments, their sessions and sign-in throttles."""
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -118,12 +118,51 @@ class User(db.Model):
         return bool(self.roles & {str(r) for r in roles})
 
 
-class LoginFailure(db.Model):
-    """A failed sign-in, kept to throttle guessing per account and per address."""
+class UserSession(db.Model):
+    """One signed-in browser: the cookie holds a random token whose hash is stored here.
 
-    __tablename__ = "login_failures"
+    A session is valid while its row exists, is not revoked and has not expired, so signing
+    out, "sign out everywhere", a password change and deactivation end sessions for real,
+    even when someone kept a copy of the cookie.
+    """
+
+    __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: SHA-256 of the token kept in the signed session cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Refreshed at most once a minute; the idle timeout counts from here.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: "Keep me signed in" sessions last the remember duration; others expire when idle.
+    remember: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime]
+    #: The browser's own description and the address it signed in from, to recognise it.
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[datetime | None]
+    #: Why it ended: ``logout``, ``everywhere``, ``password``, ``reset``, ``deactivated``.
+    revoked_reason: Mapped[str | None] = mapped_column(String(16))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failure counter for one account+address pair (``pair:``) or one address (``addr:``).
+
+    Counters are raised with a single atomic upsert *before* the password is checked, so
+    parallel guesses cannot slip past the limit; a correct password resets the pair.
+    """
+
+    __tablename__ = "login_throttles"
+
+    #: ``pair:<user name>|<address>`` or ``addr:<address>``.
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    #: No password is checked for this key before this time (progressive delay).
+    locked_until: Mapped[datetime | None]
+    #: Last correct sign-in of this pair: a known pair still signs in behind a busy address.
+    last_success_at: Mapped[datetime | None]

@@ -1,13 +1,14 @@
-"""Sign in and out, change one's own password, switch language."""
+"""Sign in and out, one's own sessions and password, switch language."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from lms.auth import sessions
 from lms.auth.access import public, signed_in
-from lms.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from lms.auth.forms import ChangePasswordForm, EndSessionForm, LanguageForm, LoginForm
 from lms.auth.service import LoginOutcome, authenticate, change_password
 from lms.extensions import db
 
@@ -26,16 +27,17 @@ def safe_next(target: str | None, default: str = "home.index") -> str:
 
 def _failure_message(result) -> str:
     messages = {
-        LoginOutcome.UNKNOWN_USER: _("No account has this user name. Check the spelling or "
-                                     "ask your administrator."),
-        LoginOutcome.WRONG_PASSWORD: _("The password is wrong for this user name."),
+        LoginOutcome.BAD_CREDENTIALS: _("The user name or password is wrong. Check both, or "
+                                        "ask your administrator."),
         LoginOutcome.INACTIVE: _("This account has been deactivated. Ask your administrator "
                                  "to reactivate it."),
-        LoginOutcome.ACCOUNT_THROTTLED: _(
-            "Too many failed sign-ins for this account. Try again in %(n)d minutes.",
+        LoginOutcome.PAIR_THROTTLED: _(
+            "Too many failed sign-ins for this account from this device. Wait %(n)d minute(s) "
+            "and try again, or ask your administrator to unlock it.",
             n=result.retry_after_minutes),
         LoginOutcome.ADDRESS_THROTTLED: _(
-            "Too many failed sign-ins from this network address. Try again in %(n)d minutes.",
+            "Too many failed sign-ins from this network. Accounts that signed in here before "
+            "still work; others can try again in %(n)d minute(s), or ask your administrator.",
             n=result.retry_after_minutes),
     }
     return messages[result.outcome]
@@ -44,16 +46,18 @@ def _failure_message(result) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Sign-in page; on success go to the page that was asked for."""
+    """Sign-in page (user name or employee number); on success go to the page asked for."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
         result = authenticate(form.username.data, form.password.data, address)
         if result.outcome is LoginOutcome.OK:
-            login_user(result.user, remember=form.remember.data)
+            sessions.start(result.user, remember=bool(form.remember.data))
+            login_user(result.user, remember=False)
+            db.session.commit()
             if result.user.locale:
                 session["lang"] = result.user.locale
             if result.user.must_change_password:
@@ -61,16 +65,23 @@ def login():
                 return redirect(url_for("auth.password"))
             return redirect(safe_next(form.next.data))
         error = _failure_message(result)
-        throttled = (LoginOutcome.ACCOUNT_THROTTLED, LoginOutcome.ADDRESS_THROTTLED)
+        throttled = (LoginOutcome.PAIR_THROTTLED, LoginOutcome.ADDRESS_THROTTLED)
         status = 429 if result.outcome in throttled else 401
-    return render_template("auth/login.html", form=form, error=error), status
+        if result.outcome in throttled:
+            headers["Retry-After"] = str(result.retry_after_seconds)
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
     """Sign out (POST with CSRF token, so a link cannot sign someone out)."""
+    lang = session.get("lang")
+    sessions.end_current("logout")
     logout_user()
+    db.session.commit()
+    if lang:
+        session["lang"] = lang
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -78,13 +89,41 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
 def password():
-    """Change one's own password."""
+    """Change one's own password; every other session of the account ends."""
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
         change_password(current_user, form.new_password.data)
-        flash(_("Your password has been changed."), "success")
+        flash(_("Your password has been changed. You were signed out on every other device."),
+              "success")
         return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/sessions", methods=["GET"])
+@signed_in
+def account_sessions():
+    """Where one is signed in, with a way to end any of those sessions or all others."""
+    return render_template("auth/sessions.html", sessions=sessions.open_sessions(current_user),
+                           current_id=sessions.current_id(), form=EndSessionForm())
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@signed_in
+def end_session():
+    """End one of one's own sessions, or (``all``) every session but this one."""
+    form = EndSessionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.session_id.data == "all":
+        count = sessions.end_all(current_user, "everywhere", keep_current=True)
+        flash(_("Signed out on %(n)d other device(s).", n=count), "success")
+    elif form.session_id.data.isdigit() and sessions.end_one(current_user,
+                                                             int(form.session_id.data)):
+        flash(_("That session has ended."), "success")
+    else:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("auth.account_sessions"))
 
 
 @bp.route("/language", methods=["POST"])

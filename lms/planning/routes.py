@@ -236,7 +236,7 @@ def _import(form):
     if kind == "own":
         data = scenario_store.as_dict(scenario_store.owned(int(ref), current_user, write=True))
     else:
-        data = scenarios.scenario_to_dict(scenarios.load_scenario(ref))
+        data = scenarios.scenario_to_dict(scenarios.library_scenario(ref))
     data = history.apply_profile(data, form.queue.data.strip(), found)
     return scenario_store.create(current_user, form.name.data, data, lang())
 

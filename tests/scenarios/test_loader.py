@@ -39,7 +39,7 @@ def test_dict_round_trip_is_exact(entry):
 @pytest.mark.parametrize("entry", scenarios.library(), ids=lambda e: e.id)
 def test_yaml_round_trip_is_exact(entry):
     scenario = entry.load()
-    assert load_scenario(scenarios.scenario_to_yaml(scenario)) == scenario
+    assert scenarios.parse_scenario(scenarios.scenario_to_yaml(scenario)) == scenario
 
 
 def test_load_by_path_text_and_id_agree():
@@ -47,7 +47,17 @@ def test_load_by_path_text_and_id_agree():
     path = scenarios.LIBRARY_DIR / "typhoon.yaml"
     assert load_scenario(path) == by_id
     assert load_scenario(str(path)) == by_id
-    assert load_scenario(path.read_text(encoding="utf-8")) == by_id
+    assert scenarios.load_scenario_file(path) == by_id
+    assert scenarios.library_scenario("typhoon") == by_id
+    assert scenarios.parse_scenario(path.read_text(encoding="utf-8")) == by_id
+
+
+def test_text_is_never_read_as_a_path():
+    path = scenarios.LIBRARY_DIR / "typhoon.yaml"
+    with pytest.raises(ScenarioError):
+        scenarios.validate(str(path))
+    with pytest.raises(TypeError):
+        load_scenario(path.read_text(encoding="utf-8"))
 
 
 def test_unknown_library_id_is_a_clear_error():

@@ -56,7 +56,7 @@ def test_arbitrary_data_gives_a_scenario_or_a_scenario_error(data):
 def test_arbitrary_yaml_text_gives_only_scenario_errors(data):
     text = yaml.safe_dump(data, allow_unicode=True)
     try:
-        scenarios.load_scenario(text + "\n")
+        scenarios.parse_scenario(text + "\n")
     except ScenarioError as error:
         assert all(issue.line is None or issue.line >= 1 for issue in error.issues)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scenarios import ScenarioError, issues_of, load_scenario, scenario_from_dict, validate
+from scenarios import ScenarioError, issues_of, parse_scenario, scenario_from_dict, validate
 
 from .helpers import issue_paths
 
@@ -74,7 +74,7 @@ events:
   - {type: disaster, start_hour: 20, end_hour: 22}
 """
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(text)
+        parse_scenario(text)
     found = {issue.key_path: issue.line for issue in caught.value.issues}
     assert found == {
         "interval_minutes": 5,
@@ -91,11 +91,11 @@ events:
 
 def test_duplicate_keys_and_syntax_errors_name_lines():
     with pytest.raises(ScenarioError) as caught:
-        load_scenario("id: a\nid: b\n")
+        parse_scenario("id: a\nid: b\n")
     assert any(i.key_path == "id" and i.line == 2 and "twice" in i.message
                for i in caught.value.issues)
     with pytest.raises(ScenarioError) as caught:
-        load_scenario("id: [unclosed\ntitle: x\n")
+        parse_scenario("id: [unclosed\ntitle: x\n")
     assert caught.value.issues[0].line is not None
     assert "YAML syntax error" in caught.value.issues[0].message
 
