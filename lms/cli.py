@@ -25,6 +25,14 @@ def register_commands(app: Flask) -> None:
         for username, password, roles in demo_logins():
             click.echo(f"  {username:<10} {password:<16} {roles}")
 
+    @app.cli.command("sessions-purge")
+    def sessions_purge_command():
+        """Delete ended sessions and empty sign-in counters older than 30 days (for cron)."""
+        from lms.auth.service import purge_throttles
+        from lms.auth.sessions import purge_expired
+
+        click.echo(f"{purge_expired()} ended session(s), {purge_throttles()} counter(s) removed")
+
     @app.cli.command("create-admin")
     @click.argument("username")
     @click.option("--employee-no", required=True, help="HR employee number")
@@ -34,11 +42,15 @@ def register_commands(app: Flask) -> None:
         """Create an administrator account."""
         from lms.admin.service import create_user
         from lms.auth.models import User
-        from lms.auth.service import MIN_PASSWORD_LENGTH
+        from lms.auth.passwords import password_problems
 
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise click.BadParameter(f"use at least {MIN_PASSWORD_LENGTH} characters",
-                                     param_hint="--password")
+        from flask_babel import force_locale
+
+        problems = password_problems(password, username=username, employee_no=employee_no)
+        if problems:
+            with force_locale("en"):
+                reason = " ".join(str(problem) for problem in problems)
+            raise click.BadParameter(reason, param_hint="--password")
         if db.session.scalar(select(User).where(User.username == username.lower())):
             raise click.BadParameter(f"user {username} exists already", param_hint="USERNAME")
         if db.session.scalar(select(User).where(User.employee_no == employee_no)):

@@ -4,7 +4,7 @@ import importlib
 import importlib.util
 import logging
 
-from flask import Flask, abort, has_request_context, render_template, request
+from flask import Flask, Request, abort, has_request_context, render_template, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from lms import navigation
@@ -48,9 +49,31 @@ class BoundedIntConverter(IntegerConverter):
 MAX_ID = 2**31 - 1
 
 
+class BoundedParameters(ImmutableMultiDict):
+    """Query and form values whose ``get(..., type=int)`` stays inside an integer column.
+
+    ``?department=99999999999999999999`` then reads as "not given" instead of overflowing
+    the database driver.
+    """
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        """``MultiDict.get``; an int outside ±MAX_ID counts as unparsable (``default``)."""
+        value = super().get(key, default=default, type=type)
+        if type is int and isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+            return default
+        return value
+
+
+class BoundedRequest(Request):
+    """The app's request: parameters parsed into :class:`BoundedParameters`."""
+
+    parameter_storage_class = BoundedParameters
+
+
 def register(app: Flask) -> None:
     """Attach blueprints, the user loader, error handlers, template globals and CLI."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = BoundedRequest
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.before_request(refuse_nul_bytes)

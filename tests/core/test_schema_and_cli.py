@@ -42,3 +42,6 @@ def test_create_admin_command(runner, app):
     short = runner.invoke(args=["create-admin", "x", "--employee-no", "A11", "--name", "X",
                                 "--password", "short"])
     assert short.exit_code != 0 and "at least" in short.output
+    common = runner.invoke(args=["create-admin", "y", "--employee-no", "A12", "--name", "Y",
+                                 "--password", "password123"])
+    assert common.exit_code != 0 and "commonly used" in common.output
