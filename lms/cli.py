@@ -40,11 +40,11 @@ def register_commands(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_admin_command(username, employee_no, name, password):
         """Create an administrator account."""
+        from flask_babel import force_locale
+
         from lms.admin.service import create_user
         from lms.auth.models import User
         from lms.auth.passwords import password_problems
-
-        from flask_babel import force_locale
 
         problems = password_problems(password, username=username, employee_no=employee_no)
         if problems:
