@@ -104,7 +104,8 @@ def password():
 def account_sessions():
     """Where one is signed in, with a way to end any of those sessions or all others."""
     return render_template("auth/sessions.html", sessions=sessions.open_sessions(current_user),
-                           current_id=sessions.current_id(), form=EndSessionForm())
+                           current_id=sessions.current_id(), form=EndSessionForm(),
+                           device=sessions.device_label)
 
 
 @bp.route("/account/sessions/end", methods=["POST"])

@@ -134,6 +134,21 @@ def current_id() -> int | None:
     return row.id if row else None
 
 
+#: (marker in the user-agent string, name shown), first match wins: in-app browsers first.
+_BROWSERS = (("MicroMessenger", "WeChat"), ("DingTalk", "DingTalk"), ("wxwork", "WeCom"),
+             ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Chromium/", "Chromium"), ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def device_label(user_agent: str) -> str:
+    """"Chrome · Windows" from a user-agent string; "" when nothing is recognised."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return " · ".join(part for part in (browser, system) if part)
+
+
 def purge_expired(older_than_days: int = 30) -> int:
     """Delete session rows that ended more than ``older_than_days`` ago; returns count."""
     cutoff = utcnow() - timedelta(days=older_than_days)

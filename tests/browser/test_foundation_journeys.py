@@ -36,7 +36,7 @@ def test_wrong_password_shows_the_error(page, app):
     page.fill("#username", "browser-wrong")
     page.fill("#password", "not the password")
     page.click("button[type=submit]")
-    expect(page.locator("#login-error")).to_contain_text("密码不正确")
+    expect(page.locator("#login-error")).to_contain_text("用户名或密码错误")
     assert page.url.endswith("/login")
 
 

@@ -61,7 +61,7 @@ def test_sign_out_everywhere_ends_the_other_browsers(client, auth, app):
     Auth(phone, app).login("many")
     assert phone.get("/").status_code == 200
     page = client.get("/account/sessions").get_data(as_text=True)
-    assert page.count("<tr>") >= 3  # header + two sessions
+    assert page.count("<li>") >= 2  # two sessions
     auth.post("/account/sessions/end", {"session_id": "all"}, form_page="/account/sessions")
     assert phone.get("/").status_code == 302
     assert client.get("/").status_code == 200  # this browser stays signed in
