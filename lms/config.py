@@ -77,6 +77,8 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_KIB = 64 * 1024
     ARGON2_PARALLELISM = 4
+    #: A live drill's clock pauses when no participant's page was heard from for this long.
+    DRILL_HEARTBEAT_GRACE_SECONDS = 20
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2026")
 
 

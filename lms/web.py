@@ -3,6 +3,7 @@
 import importlib
 import importlib.util
 import logging
+import re
 
 from flask import Flask, Request, abort, has_request_context, render_template, request
 from flask_babel import format_datetime, get_locale
@@ -11,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from lms import navigation
@@ -96,33 +97,53 @@ def register(app: Flask) -> None:
     register_commands(app)
 
 
-def _has_nul(value) -> bool:
+def _nul_at(value, where: str = "") -> str | None:
+    """The dotted name of the first value holding a NUL character, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return where or "?" if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        name = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return name
+        found = _nul_at(item, name)
+        if found:
+            return found
+    return None
 
 
 def refuse_nul_bytes():
     """400 for a NUL character anywhere in the path, query, form or JSON body.
 
     No field of the platform can hold one (PostgreSQL text cannot store it), so a NUL is
-    refused before any view sees it, with the same message everywhere.
+    refused before any view sees it, naming the parameter that held it.
     """
-    candidates = [request.path, request.view_args or {}]
-    candidates += [list(request.args.items(multi=True))]
+    sources = {"path": request.path, "": request.view_args or {},
+               "query": dict(request.args.lists())}
     if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-        candidates.append(list(request.form.items(multi=True)))
-        candidates.append([f.filename or "" for f in request.files.values()])
+        sources["form"] = dict(request.form.lists())
+        sources["file"] = [f.filename or "" for f in request.files.values()]
         if request.is_json:
-            candidates.append(request.get_json(silent=True))
-    if any(_has_nul(value) for value in candidates):
-        log.info("refused a request with a NUL byte: %s %s", request.method, request.path[:80])
-        abort(400, description=_("A value contains a character that is not allowed (NUL). "
-                                 "Nothing was changed."))
+            try:
+                sources["json"] = request.get_json(silent=True)
+            except RecursionError:
+                abort(400, description=_("The JSON body is nested too deeply. "
+                                         "Nothing was changed."))
+    for source, value in sources.items():
+        found = _nul_at(value)
+        if found:
+            field = found.split(".", 1)[-1] if source in {"query", "form"} else found
+            field = re.sub(r"\.\d+$", "", field)[:60] if source != "path" else "path"
+            log.info("refused a NUL byte in %s %s: %s", request.method, request.path[:80],
+                     field)
+            abort(400, description=_(
+                "The value of %(field)s contains a character that is not allowed (NUL). "
+                "Nothing was changed.", field=field))
 
 
 def _template_globals() -> dict:

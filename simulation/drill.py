@@ -15,6 +15,7 @@ action is inserted before the time already simulated.
 from __future__ import annotations
 
 import heapq
+import math
 from typing import Any
 
 from scenarios import Scenario
@@ -36,6 +37,25 @@ class DrillError(ValueError):
         super().__init__("; ".join(f"{path}: {text['en']}" for path, text in issues))
 
 
+#: Longest excerpt of a submitted value (or name) that an error message repeats.
+EXCERPT = 60
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` cut to :data:`EXCERPT` characters, for error messages."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer beyond Python's int-to-text conversion limit
+        text = "<number too large>"
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 3] + "..."
+
+
+def _name(name: Any) -> str:
+    """A parameter name as it appears in an issue's path (quoted when it is not plain)."""
+    plain = isinstance(name, str) and name.isidentifier() and len(name) <= EXCERPT
+    return name if plain else _shown(name)
+
+
 def _issue(issues: list, path: str, code: str, **params: Any) -> None:
     issues.append((path, render("drill_errors", code, params)))
 
@@ -45,22 +65,23 @@ def parse_action(raw: Any, scenario: Scenario, path: str, issues: list,
     """Validate one action (dict or :class:`DrillAction`), filling parameter defaults."""
     data = raw.to_dict() if isinstance(raw, DrillAction) else raw
     if not isinstance(data, dict):
-        _issue(issues, path, "not_a_mapping", got=repr(data))
+        _issue(issues, path, "not_a_mapping", got=_shown(data))
         return None
-    kind = ACTION_TYPES.get(data.get("type"))
+    name = data.get("type")
+    kind = ACTION_TYPES.get(name) if isinstance(name, str) else None
     if kind is None:
-        _issue(issues, f"{path}.type", "unknown_type", got=repr(data.get("type")),
+        _issue(issues, f"{path}.type", "unknown_type", got=_shown(data.get("type")),
                allowed=", ".join(ACTION_TYPES))
         return None
     time = data.get("time")
     if isinstance(time, bool) or not isinstance(time, int | float) or \
             not 0 <= time < scenario.horizon_seconds:
-        _issue(issues, f"{path}.time", "bad_time", got=repr(time),
+        _issue(issues, f"{path}.time", "bad_time", got=_shown(time),
                horizon=f"{scenario.horizon_seconds:g}")
         return None
     params = data.get("params") or {}
     if not isinstance(params, dict):
-        _issue(issues, f"{path}.params", "not_a_mapping", got=repr(params))
+        _issue(issues, f"{path}.params", "not_a_mapping", got=_shown(params))
         return None
     values = _params(kind, params, scenario, f"{path}.params", issues)
     if values is None:
@@ -80,7 +101,7 @@ def _params(kind, params: dict, scenario: Scenario, path: str, issues: list) -> 
     values, ok = {}, True
     for name in params:
         if name not in kind.params:
-            _issue(issues, f"{path}.{name}", "unknown_param", got=name,
+            _issue(issues, f"{path}.{_name(name)}", "unknown_param", got=_shown(name),
                    allowed=", ".join(kind.params) or "-")
             ok = False
     for name, spec in kind.params.items():
@@ -90,7 +111,7 @@ def _params(kind, params: dict, scenario: Scenario, path: str, issues: list) -> 
             continue
         value = params.get(name, spec.default)
         if not kind.value_ok(spec, value, scenario):
-            _issue(issues, f"{path}.{name}", "bad_value", got=repr(value),
+            _issue(issues, f"{path}.{name}", "bad_value", got=_shown(value),
                    allowed=kind.allowed(spec, scenario))
             ok = False
         values[name] = value
@@ -114,7 +135,13 @@ def parse_actions(raw_actions, scenario: Scenario) -> tuple[DrillAction, ...]:
 def _time_key(raw) -> float:
     time = raw.time if isinstance(raw, DrillAction) else (raw or {}).get("time") \
         if isinstance(raw, dict) else None
-    return float(time) if isinstance(time, int | float) and not isinstance(time, bool) else 0.0
+    if isinstance(time, bool) or not isinstance(time, int | float):
+        return 0.0
+    try:
+        time = float(time)
+    except OverflowError:  # an integer too large for a float: refused by parse_action
+        return 0.0
+    return time if math.isfinite(time) else 0.0
 
 
 def _apply_action(event) -> None:

@@ -17,6 +17,7 @@ its parameters (kind, default, range) and what it changes in a running engine. E
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,15 +64,19 @@ class ActionType:
 
     def value_ok(self, param: Param, value: Any, scenario: Scenario) -> bool:
         """True when ``value`` is allowed for ``param``."""
-        if param.kind == "group":
-            return value in scenario.group_names
-        if param.kind == "queue":
-            return value in scenario.queue_names
-        if param.kind == "queues":
-            return value == "all" or value in scenario.queue_names
+        if param.kind in ("group", "queue", "queues"):
+            if not isinstance(value, str):
+                return False
+            if param.kind == "group":
+                return value in scenario.group_names
+            return value in scenario.queue_names or (param.kind == "queues" and value == "all")
+        # bool is an int subclass, and NaN/Infinity compare false or overflow int(): refuse
+        # them before any arithmetic.
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        if param.kind == "int" and value != int(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        if param.kind == "int" and isinstance(value, float) and not value.is_integer():
             return False
         return param.low <= value <= param.high
 

@@ -6,8 +6,8 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 
 from lms.auth.models import User
-from lms.drills import clock, narrative, replay, scoring, steps
-from lms.drills.models import Drill
+from lms.drills import clock, narrative, replay, scoring, service, steps
+from lms.drills.models import Drill, DrillAction
 from lms.extensions import db
 from lms.reports.charts import Series, line_chart
 from simulation.drill_actions import ACTION_TYPES
@@ -84,17 +84,25 @@ def state_json(drill: Drill, lang: str) -> dict:
     data["alerts"] = [{"clock": clock_label(scenario.start_hour, a["time"]),
                        "text": a["text"][lang], "code": a["code"]} for a in feed][::-1]
     data["actions"] = [{"clock": clock_label(scenario.start_hour, a.drill_seconds),
-                        "label": scoring.action_label(a.kind)[lang]} for a in drill.actions][::-1]
+                        "label": scoring.action_label(a.kind)[lang], "key": a.client_key}
+                       for a in drill.actions][::-1]
     done = {a.kind for a in drill.actions}
     data["steps_done"] = [s.kind for s in steps.STEPS if s.kind in done]
     return data
 
 
+def action_json(drill: Drill, action: DrillAction, lang: str, repeated: bool) -> dict:
+    """The stored action as the page confirms it: its key, drill time and label."""
+    start_hour = replay.scenario_of(drill).start_hour
+    return {"key": action.client_key, "kind": action.kind,
+            "drill_seconds": action.drill_seconds,
+            "clock": clock_label(start_hour, action.drill_seconds),
+            "label": scoring.action_label(action.kind)[lang], "repeated": repeated}
+
+
 def drill_for_reader(drill_id: int, user: User) -> Drill:
     """The drill if ``user`` is its trainee, the trainer who scheduled it, or an admin."""
-    drill = db.session.get(Drill, drill_id)
-    if drill is None:
-        abort(404)
+    drill = service.get_drill(drill_id)
     if user.id not in (drill.trainee_id, drill.trainer_id) and not user.has_role("admin"):
         abort(403)
     return drill

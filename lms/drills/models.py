@@ -3,13 +3,23 @@
 A drill is event-sourced like the engine's interactive drills: (scenario, seed, timed
 actions). The clock is not stored as a number but as start/pause/resume/finish events with
 wall times, so drill time = accumulated running wall time × compression, recomputed on every
-request; a closed browser or a server restart therefore resumes exactly where it was.
+request; a closed browser or a server restart therefore resumes exactly where it was. The
+trainee's page is the heartbeat (``last_seen_at``): an absence longer than the grace period is
+stored as a pause from the last heartbeat to the next (see :mod:`lms.drills.clock`).
 """
 
 import json
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User, utcnow
@@ -45,6 +55,9 @@ class Drill(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    #: The trainee's live page was last heard from (every poll and action is a heartbeat);
+    #: None until the first one. The clock counts no time when it is older than the grace.
+    last_seen_at: Mapped[datetime | None]
     #: Overall score 0..1 once scored.
     score: Mapped[float | None] = mapped_column(Float)
     #: The debrief (KPIs, step timeliness, comparisons) as JSON once scored.
@@ -86,6 +99,7 @@ class DrillAction(db.Model):
     """One decision of the duty supervisor, at its drill time."""
 
     __tablename__ = "drill_actions"
+    __table_args__ = (UniqueConstraint("drill_id", "client_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"),
@@ -98,6 +112,9 @@ class DrillAction(db.Model):
     drill_seconds: Mapped[float] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The page's idempotency key for this action: a resend with the same key gets this row
+    #: back instead of a second action (None for actions stored without one).
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def params(self) -> dict:

@@ -11,8 +11,11 @@ the record changes, or after a restart, it is replayed from the start and gives 
 import threading
 from functools import lru_cache
 
+from flask_babel import gettext as _
+
 import scenarios
 from lms.drills.models import Drill
+from lms.i18n import localized
 from simulation.drill import Drill as EngineDrill
 from simulation.drill import DrillError, parse_action
 from simulation.drill_actions import ACTION_TYPES
@@ -22,6 +25,8 @@ MOVE_STAFF = "move_staff"
 CACHE_SIZE = 64
 _CACHE: dict[int, tuple[tuple, EngineDrill]] = {}
 _LOCK = threading.Lock()
+#: Problems listed in one refusal; the rest are counted.
+MAX_ISSUES = 3
 
 
 @lru_cache(maxsize=64)
@@ -61,30 +66,47 @@ def engine_actions(drill: Drill) -> list[dict]:
 
 
 def check_action(scenario, drill: Drill, kind: str, params: dict, at: float) -> dict:
-    """``params`` with defaults filled in, or :class:`ActionRefused` naming the problem."""
-    from lms.drills.service import ActionRefused
+    """``params`` with defaults filled in, or :class:`ActionRefused` naming the problem.
+
+    Messages are in the reader's language and name the parameter as the page sends it
+    (``params.count``; for ``move_staff`` ``params.from_group`` / ``params.to_group``).
+    """
+    from lms.drills.service import ActionRefused, shown
 
     if kind not in action_kinds():
-        raise ActionRefused(f"unknown action {kind!r}; allowed: {', '.join(action_kinds())}",
-                            400)
-    if kind == MOVE_STAFF and params.get("from_group") == params.get("to_group"):
-        raise ActionRefused("Choose two different groups to move staff between.", 400)
+        raise ActionRefused(_("kind: unknown action %(got)s; allowed: %(allowed)s",
+                              got=shown(kind), allowed=", ".join(action_kinds())), 400)
     pulled: dict[str, int] = {}
     for previous in engine_actions(drill):
         if previous["type"] == "pull_back_office":
             parse_action(previous, scenario, "previous", [], pulled)
-    checked = {}
+    checked, issues = {}, []
     for index, raw in enumerate(expand(kind, _numbers(params), at)):
-        issues: list = []
-        action = parse_action(raw, scenario, f"actions[{index}]", issues, pulled)
-        if issues:
-            raise ActionRefused("; ".join(f"{path}: {text['en']}" for path, text in issues),
-                                400)
-        checked.update(action.params)
+        found: list = []
+        action = parse_action(raw, scenario, "action", found, pulled)
+        issues.extend((_page_path(kind, index, path), text) for path, text in found)
+        if action is not None:
+            checked.update(action.params)
+    if issues:
+        lines = [f"{path}: {localized(text)}" for path, text in issues[:MAX_ISSUES]]
+        if len(issues) > MAX_ISSUES:
+            lines.append(_("%(n)d more problems", n=len(issues) - MAX_ISSUES))
+        raise ActionRefused("; ".join(lines), 400)
     if kind == MOVE_STAFF:
+        if params["from_group"] == params["to_group"]:
+            raise ActionRefused(_("params.to_group: choose two different groups to move staff "
+                                  "between."), 400)
         return {"from_group": params["from_group"], "to_group": params["to_group"],
                 "count": checked["count"]}
     return checked
+
+
+def _page_path(kind: str, index: int, path: str) -> str:
+    """The engine's path of a problem (``action.params.group``) as the page names it."""
+    path = path.removeprefix("action.")
+    if kind == MOVE_STAFF and path == "params.group":
+        return "params.from_group" if index == 0 else "params.to_group"
+    return path
 
 
 def _numbers(params: dict) -> dict:

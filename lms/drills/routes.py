@@ -13,9 +13,10 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from lms.auth.access import roles_required
-from lms.drills import forms, live, service
+from lms.drills import clock, forms, live, service
 from lms.drills.service import ActionRefused
 from lms.extensions import db
 from lms.formutil import choices
@@ -43,42 +44,64 @@ def my_drills():
     for drill in drills:
         service.settle_clock(drill)
     db.session.commit()
-    return render_template("drills/my_drills.html", drills=drills)
+    return render_template("drills/my_drills.html", drills=drills,
+                           grace_seconds=clock.grace_seconds())
 
 
 @bp.route("/<int:drill_id>/play")
 @roles_required("trainee")
 def play(drill_id: int):
     """The live duty-supervisor page."""
-    drill = service.drill_for_trainee(drill_id, current_user)
-    service.settle_clock(drill)
+    drill = service.drill_in_play(drill_id, current_user)
     db.session.commit()
     if drill.status == "finished":
         return redirect(url_for("drills.debrief", drill_id=drill.id))
-    return render_template("drills/play.html", drill=drill, **live.page_context(drill, lang()))
+    return render_template("drills/play.html", drill=drill, grace_seconds=clock.grace_seconds(),
+                           **live.page_context(drill, lang()))
 
 
 @bp.route("/<int:drill_id>/state")
 @roles_required("trainee")
 def state(drill_id: int):
-    """The drill's state now, as JSON (polled every second)."""
-    drill = service.drill_for_trainee(drill_id, current_user)
-    service.settle_clock(drill)
+    """The drill's state now, as JSON (polled every second; each poll is a heartbeat)."""
+    drill = service.drill_in_play(drill_id, current_user)
     db.session.commit()
     return jsonify(live.state_json(drill, lang()))
+
+
+def _json_object() -> dict | None:
+    """The request's JSON body if it is an object; None when there is no JSON body.
+
+    Raises :class:`ActionRefused` (400) for JSON that is not an object or cannot be read.
+    """
+    if not request.is_json:
+        return None
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the JSON parser can follow
+        payload = None
+    if not isinstance(payload, dict):
+        raise ActionRefused(_("The request body must be a JSON object, e.g. "
+                              "{\"kind\": \"report_manager\", \"params\": {}}."), 400)
+    return payload
+
+
+def _refused(refused: ActionRefused):
+    db.session.rollback()
+    return jsonify(error=str(refused)), refused.status
 
 
 @bp.route("/<int:drill_id>/control", methods=["POST"])
 @roles_required("trainee")
 def control(drill_id: int):
     """Start, pause, resume or finish the drill clock."""
-    drill = service.drill_for_trainee(drill_id, current_user)
-    command = (request.get_json(silent=True) or request.form).get("command", "")
+    drill = service.drill_in_play(drill_id, current_user)
     try:
+        payload = _json_object()
+        command = (request.form if payload is None else payload).get("command")
         service.control(drill, command)
     except ActionRefused as refused:
-        db.session.rollback()
-        return jsonify(error=str(refused)), refused.status
+        return _refused(refused)
     db.session.commit()
     return jsonify(live.state_json(drill, lang()))
 
@@ -86,17 +109,29 @@ def control(drill_id: int):
 @bp.route("/<int:drill_id>/actions", methods=["POST"])
 @roles_required("trainee")
 def act(drill_id: int):
-    """Take one action now; it is stored with its drill time before the answer."""
-    drill = service.drill_for_trainee(drill_id, current_user)
-    payload = request.get_json(silent=True) or {}
+    """Take one action now; it is stored with its drill time before the answer.
+
+    The body is ``{"kind": ..., "params": {...}, "key": ...}``; a resend with a key already
+    stored answers 200 with the stored action instead of taking it again (201).
+    """
+    drill = service.drill_in_play(drill_id, current_user)
     try:
-        service.take_action(drill, current_user, str(payload.get("kind", "")),
-                            dict(payload.get("params") or {}))
+        payload = _json_object() or {}
+        key = payload.get("key")
+        action, repeated = service.take_action(drill, current_user, payload.get("kind"),
+                                               payload.get("params"), key)
+        db.session.commit()
     except ActionRefused as refused:
+        return _refused(refused)
+    except IntegrityError:
+        # The same key arrived twice at once and the other request stored it first.
         db.session.rollback()
-        return jsonify(error=str(refused)), refused.status
-    db.session.commit()
-    return jsonify(live.state_json(drill, lang())), 201
+        action, repeated = service.action_by_key(drill, key), True
+        if action is None:
+            raise
+    body = live.state_json(drill, lang())
+    body["action"] = live.action_json(drill, action, lang(), repeated)
+    return jsonify(body), 200 if repeated else 201
 
 
 @bp.route("/<int:drill_id>/debrief")

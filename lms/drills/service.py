@@ -4,20 +4,47 @@ A trainer schedules a drill for one trainee or for every trainee of a department
 trainee plays it; actions on a finished drill or on someone else's drill are refused. Every
 action is committed with its drill time before the response, so the record is never behind
 what the trainee saw.
+
+Outages. The live page keeps every action it could not send on the device and resends it, in
+the order clicked, when the server answers again (or when the page is opened again). Each
+action carries a key the page made up when it was clicked; the key is stored with the action,
+so a resend of an action that did arrive (its answer was lost) gets the stored action back
+and is never applied twice. A queued action is applied at the drill time *of its arrival*,
+not of its click: the clock stops when no page has been heard from for the grace period
+(:mod:`lms.drills.clock`), so after an outage the drill stands at the last contact and an
+action taken "during" the outage is taken at that paused moment, which is the time it
+arrives at. (Short gaps under the grace run on, so such an action lands at most the grace
+period later than it was clicked.) The page shows the drill time the server confirmed.
+
+Parameters arrive from the page as JSON; anything but an object of short names to values, a
+NUL byte, a non-finite or out-of-range number or a boolean where a number belongs is refused
+with a 400 naming the parameter, before anything is stored.
 """
 
 import json
+import logging
 import random
+import re
 from functools import lru_cache
 
 from flask import abort
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 import scenarios
-from lms.auth.models import Department, User, UserRole
+from lms.auth.models import Department, User, UserRole, utcnow
 from lms.drills import clock, replay, steps
 from lms.drills.models import Drill, DrillAction
 from lms.extensions import db
+
+logger = logging.getLogger("lms.drills")
+#: The page's idempotency key of an action: 8 to 64 letters, digits, ``-`` or ``_``.
+ACTION_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+#: No action has more parameters than this; more is a malformed request.
+MAX_PARAMS = 20
+#: Largest id a drill can have (the column is a 32-bit integer on PostgreSQL).
+MAX_ID = 2**31 - 1
 
 
 class ActionRefused(ValueError):
@@ -71,11 +98,17 @@ def schedule(trainer: User, scenario_id: str, trainees: list[User], compression:
     return drills
 
 
-def drill_for_trainee(drill_id: int, user: User) -> Drill:
-    """The drill if ``user`` is its trainee; 404/403 otherwise."""
-    drill = db.session.get(Drill, drill_id)
+def get_drill(drill_id: int) -> Drill:
+    """The drill ``drill_id``, or 404 (also for ids beyond the column's range)."""
+    drill = db.session.get(Drill, drill_id) if 0 < drill_id <= MAX_ID else None
     if drill is None:
         abort(404)
+    return drill
+
+
+def drill_for_trainee(drill_id: int, user: User) -> Drill:
+    """The drill if ``user`` is its trainee; 404/403 otherwise."""
+    drill = get_drill(drill_id)
     if drill.trainee_id != user.id:
         abort(403)
     return drill
@@ -83,9 +116,7 @@ def drill_for_trainee(drill_id: int, user: User) -> Drill:
 
 def drill_for_trainer(drill_id: int, user: User) -> Drill:
     """The drill if ``user`` scheduled it (admins may see any); 404/403 otherwise."""
-    drill = db.session.get(Drill, drill_id)
-    if drill is None:
-        abort(404)
+    drill = get_drill(drill_id)
     if drill.trainer_id != user.id and not user.has_role("admin"):
         abort(403)
     return drill
@@ -105,6 +136,38 @@ def scheduled_by(user: User) -> list[Drill]:
     return list(db.session.scalars(query))
 
 
+def heartbeat(drill: Drill, now=None) -> None:
+    """The trainee's live page was heard from: store it; an absence becomes a stored pause.
+
+    The heartbeat is a compare-and-set on ``last_seen_at``: of two requests of the same
+    page arriving together after an outage, only the one that moves the heartbeat on stores
+    the pause/resume pair (the other waits for its row lock and then finds it moved).
+    """
+    now = now or utcnow()
+    seen = drill.last_seen_at
+    if seen is not None and now <= seen:
+        return
+    same = Drill.last_seen_at.is_(None) if seen is None else Drill.last_seen_at == seen
+    claimed = db.session.execute(
+        update(Drill).where(Drill.id == drill.id, same).values(last_seen_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.expire(drill)  # another request stored this heartbeat; read its record
+        return
+    set_committed_value(drill, "last_seen_at", now)
+    if clock.record_absence(drill, seen, now):
+        logger.info("drill %s: nobody connected from %s to %s; clock paused meanwhile",
+                    drill.id, seen.isoformat(), now.isoformat())
+
+
+def drill_in_play(drill_id: int, user: User) -> Drill:
+    """The trainee's drill, this request counted as its page's heartbeat, clock settled."""
+    drill = drill_for_trainee(drill_id, user)
+    heartbeat(drill)
+    settle_clock(drill)
+    return drill
+
+
 def settle_clock(drill: Drill) -> None:
     """Finish a drill whose clock ran to the horizon (and score it)."""
     horizon = replay.scenario_of(drill).horizon_seconds
@@ -115,7 +178,7 @@ def settle_clock(drill: Drill) -> None:
 def control(drill: Drill, command: str) -> None:
     """``start``, ``pause``, ``resume`` or ``finish`` the drill clock (not committed)."""
     if drill.status == "finished":
-        raise ActionRefused("This drill is finished.")
+        raise ActionRefused(_("This drill is finished."))
     horizon = replay.scenario_of(drill).horizon_seconds
     if command == "start":
         clock.start(drill)
@@ -126,8 +189,8 @@ def control(drill: Drill, command: str) -> None:
     elif command == "finish":
         finish(drill)
     else:
-        raise ActionRefused(f"unknown command {command!r}; allowed: start, pause, resume, "
-                            f"finish", 400)
+        raise ActionRefused(_("command: %(got)s is not a clock command; allowed: start, pause, "
+                              "resume, finish.", got=shown(command)), 400)
     if clock.reached_end(drill, horizon):
         finish(drill)
 
@@ -140,15 +203,68 @@ def finish(drill: Drill) -> None:
     scoring.score(drill)
 
 
-def take_action(drill: Drill, user: User, kind: str, params: dict) -> DrillAction:
-    """Store one action at the current drill time after checking it (not committed)."""
+def shown(value) -> str:
+    """A short excerpt (at most 60 characters) of a submitted value for messages."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer beyond Python's int-to-text limit
+        text = "<number too large>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _checked_request(kind, params, key) -> tuple[str, dict, str | None]:
+    """The action request's parts, or :class:`ActionRefused` (400) naming the bad one."""
+    if not isinstance(kind, str) or not kind.strip():
+        raise ActionRefused(_("kind: name the action to take (text), got %(got)s.",
+                              got=shown(kind)), 400)
+    if "\x00" in kind:
+        raise ActionRefused(_("kind: contains a NUL byte."), 400)
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise ActionRefused(_("params: must be an object of parameter names and values, "
+                              "got %(got)s.", got=shown(params)), 400)
+    if len(params) > MAX_PARAMS:
+        raise ActionRefused(_("params: %(n)d parameters; an action has at most %(max)d.",
+                              n=len(params), max=MAX_PARAMS), 400)
+    for name, value in params.items():
+        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+            raise ActionRefused(_("params.%(name)s: contains a NUL byte.",
+                                  name=shown(name).strip("'")), 400)
+    if key is not None and (not isinstance(key, str) or not ACTION_KEY.fullmatch(key)):
+        raise ActionRefused(_("key: must be 8 to 64 letters, digits, '-' or '_', got %(got)s.",
+                              got=shown(key)), 400)
+    return kind, params, key
+
+
+def action_by_key(drill: Drill, key: str | None) -> DrillAction | None:
+    """The drill's action stored with the page's key ``key``, if any."""
+    if key is None:
+        return None
+    return db.session.scalar(select(DrillAction).where(DrillAction.drill_id == drill.id,
+                                                       DrillAction.client_key == key))
+
+
+def take_action(drill: Drill, user: User, kind, params, key=None) -> tuple[DrillAction, bool]:
+    """Store one action at the current drill time after checking it (not committed).
+
+    Returns the action and whether it is a resend: an action whose ``key`` is stored
+    already is answered with the stored action, whatever the drill's state now.
+    """
     if drill.trainee_id != user.id:
-        raise ActionRefused("This is not your drill.", 403)
+        raise ActionRefused(_("This is not your drill."), 403)
+    kind, params, key = _checked_request(kind, params, key)
+    stored = action_by_key(drill, key)
+    if stored is not None:
+        if stored.kind != kind:
+            raise ActionRefused(_("key: already used for another action (%(kind)s).",
+                                  kind=stored.kind), 409)
+        return stored, True
     settle_clock(drill)
     if drill.status == "finished":
-        raise ActionRefused("This drill is finished; no more actions are taken.")
+        raise ActionRefused(_("This drill is finished; no more actions are taken."))
     if drill.status == "scheduled":
-        raise ActionRefused("Start the drill first.")
+        raise ActionRefused(_("Start the drill first."))
     scenario = replay.scenario_of(drill)
     at = clock.drill_seconds(drill, scenario.horizon_seconds)
     if kind in steps.STEP_KINDS:
@@ -156,6 +272,6 @@ def take_action(drill: Drill, user: User, kind: str, params: dict) -> DrillActio
     else:
         params = replay.check_action(scenario, drill, kind, params, at)
     action = DrillAction(kind=kind, params_json=json.dumps(params, ensure_ascii=False),
-                         drill_seconds=at, user_id=user.id)
+                         drill_seconds=at, user_id=user.id, client_key=key)
     drill.actions.append(action)
-    return action
+    return action, False

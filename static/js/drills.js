@@ -1,40 +1,114 @@
-// Live drill page: polls the drill state every second and posts decisions as they are made.
-// The server owns the clock, so this page only shows what it is told.
-(function () {
+// Live drill page: polls the drill state every second and sends decisions as they are made.
+// The server owns the clock, so this page only shows what it is told; every poll is also the
+// page's heartbeat, and the server stops the drill clock when it hears nothing for a while.
+//
+// Decisions never go straight to the network: each is queued on this device (localStorage)
+// with a key made up here, then sent in the order clicked. Only the server's confirmation
+// (with the drill time it stored) or its clear refusal takes an entry off the queue; a lost
+// connection, a sign-in page or a server error keeps it, and it is resent when the server
+// answers again or when the page is opened again. The key makes a resend safe: the server
+// answers a key it already holds with the action it stored, never a second one.
+(() => {
   "use strict";
-  var root = document.getElementById("drill");
-  if (!root) { return; }
-  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
-  var words = document.getElementById("words").dataset;
-  var message = document.getElementById("drill-message");
-  var timer = null;
+  const root = document.getElementById("drill");
+  if (!root) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  const words = document.getElementById("words").dataset;
+  const message = document.getElementById("drill-message");
+  const banner = document.getElementById("drill-connection");
+  const storeKey = `drill-unsent-${root.dataset.drill}`;
+  const jsonHeaders = { "Content-Type": "application/json", "X-CSRFToken": csrf,
+                        Accept: "application/json" };
+  let memory = [];          // the queue when this browser keeps no localStorage
+  let storageBroken = false;
+  let offline = false;      // the last request did not reach the server
+  let sending = false;
+  let holdUntil = 0;        // after a sign-in page or server error, wait before resending
+  let lastActions = [];
 
-  function pct(value) {
-    return value === null || value === undefined ? "—" : (value * 100).toFixed(1) + " %";
+  function load() {
+    if (storageBroken) return memory.slice();
+    try {
+      const queue = JSON.parse(localStorage.getItem(storeKey) || "[]");
+      return Array.isArray(queue) ? queue : [];
+    } catch {
+      storageBroken = true;
+      return memory.slice();
+    }
   }
-  function text(id, value) { document.getElementById(id).textContent = value; }
+  function store(queue) {
+    memory = queue.slice();
+    if (storageBroken) return;
+    try {
+      if (queue.length) localStorage.setItem(storeKey, JSON.stringify(queue));
+      else localStorage.removeItem(storeKey);
+    } catch {
+      storageBroken = true;  // private mode or full: keep the queue in this page
+    }
+  }
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  const fill = (template, n) => template.replace("{n}", String(n));
+
+  const pct = (value) => (value === null || value === undefined ? "—"
+    : `${(value * 100).toFixed(1)} %`);
+  const text = (id, value) => { document.getElementById(id).textContent = value; };
 
   function cell(row, value, numeric) {
-    var td = document.createElement("td");
-    if (numeric) { td.className = "num"; }
+    const td = document.createElement("td");
+    if (numeric) td.className = "num";
     td.textContent = value;
     row.appendChild(td);
   }
-
   function rows(id, items, build) {
-    var body = document.getElementById(id);
+    const body = document.getElementById(id);
     body.textContent = "";
-    items.forEach(function (item) { var tr = document.createElement("tr"); build(tr, item); body.appendChild(tr); });
+    for (const item of items) {
+      const tr = document.createElement("tr");
+      build(tr, item);
+      body.appendChild(tr);
+    }
   }
-
   function feed(id, items, line) {
-    var list = document.getElementById(id);
+    const list = document.getElementById(id);
     list.textContent = "";
-    items.forEach(function (item) {
-      var li = document.createElement("li");
+    for (const item of items) {
+      const li = document.createElement("li");
       li.textContent = line(item);
       list.appendChild(li);
-    });
+    }
+  }
+
+  // My actions: the ones still waiting on this device first, then what the server holds.
+  function renderLog(actions) {
+    if (actions) lastActions = actions;
+    const list = document.getElementById("action-log");
+    const stored = new Set(lastActions.map((a) => a.key).filter(Boolean));
+    list.textContent = "";
+    for (const entry of load().filter((e) => !stored.has(e.key)).reverse()) {
+      const li = document.createElement("li");
+      li.className = "pending";
+      li.dataset.key = entry.key;
+      li.textContent = `${words.pending}  ${entry.label}`;
+      list.appendChild(li);
+    }
+    for (const action of lastActions) {
+      const li = document.createElement("li");
+      li.className = "confirmed";
+      if (action.key) li.dataset.key = action.key;
+      li.textContent = `${action.clock}  ${action.label}`;
+      list.appendChild(li);
+    }
+  }
+
+  function showConnection() {
+    const waiting = load().length;
+    banner.hidden = !offline && waiting === 0;
+    banner.dataset.state = offline ? "lost" : "sending";
+    banner.textContent = offline ? fill(words.lost, waiting) : fill(words.sending, waiting);
   }
 
   function buttons(status) {
@@ -42,87 +116,178 @@
     document.getElementById("btn-pause").hidden = status !== "running";
     document.getElementById("btn-resume").hidden = status !== "paused";
     document.getElementById("btn-finish").hidden = status === "scheduled";
-    var acting = status === "running" || status === "paused";
-    root.querySelectorAll(".drill-action button, .step").forEach(function (b) { b.disabled = !acting; });
-  }
-
-  function show(state) {
-    root.dataset.status = state.status;
-    if (state.status === "finished") { window.location.assign(state.debrief_url); return; }
-    text("drill-clock", state.clock);
-    text("drill-status", words[state.status] || state.status);
-    document.getElementById("drill-progress").value = state.drill_seconds;
-    buttons(state.status);
-    var waiting = 0;
-    state.queues.forEach(function (q) { waiting += q.waiting; });
-    text("kpi-sl", pct(state.kpis.service_level));
-    text("kpi-abandon", state.kpis.abandoned + " (" + pct(state.kpis.abandon_rate) + ")");
-    text("kpi-waiting", waiting);
-    text("kpi-backlog", state.technicians.backlog);
-    rows("queue-rows", state.queues, function (tr, q) {
-      cell(tr, q.title); cell(tr, q.waiting, true); cell(tr, pct(q.service_level), true); cell(tr, q.abandoned, true);
-    });
-    rows("agent-rows", state.agents, function (tr, g) {
-      cell(tr, g.title); cell(tr, g.on_phones, true); cell(tr, g.busy, true);
-    });
-    feed("alerts", state.alerts, function (a) { return a.clock + "  " + a.text; });
-    feed("action-log", state.actions, function (a) { return a.clock + "  " + a.label; });
-    state.steps_done.forEach(function (kind) {
-      var b = document.getElementById("step-" + kind);
-      if (b) { b.classList.add("done"); }
-    });
+    const acting = status === "running" || status === "paused";
+    root.querySelectorAll(".drill-action button, .step").forEach((b) => { b.disabled = !acting; });
   }
 
   function say(textValue, bad) {
     message.hidden = false;
-    message.className = "flash " + (bad ? "flash-danger" : "flash-success");
+    message.className = `flash ${bad ? "flash-danger" : "flash-success"}`;
     message.textContent = textValue;
   }
 
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify(body)
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) { say(data.error || r.statusText, true); return null; }
-        show(data);
-        return data;
+  let leaving = false;
+  async function leaveFor(url) {
+    if (leaving) return;
+    leaving = true;
+    await flush();  // what is still queued is confirmed or refused before the debrief
+    window.location.assign(url);
+  }
+
+  function show(state) {
+    root.dataset.status = state.status;
+    if (state.status === "finished") { leaveFor(state.debrief_url); return; }
+    text("drill-clock", state.clock);
+    text("drill-status", words[state.status] || state.status);
+    document.getElementById("drill-progress").value = state.drill_seconds;
+    buttons(state.status);
+    let waiting = 0;
+    for (const q of state.queues) waiting += q.waiting;
+    text("kpi-sl", pct(state.kpis.service_level));
+    text("kpi-abandon", `${state.kpis.abandoned} (${pct(state.kpis.abandon_rate)})`);
+    text("kpi-waiting", waiting);
+    text("kpi-backlog", state.technicians.backlog);
+    rows("queue-rows", state.queues, (tr, q) => {
+      cell(tr, q.title); cell(tr, q.waiting, true); cell(tr, pct(q.service_level), true);
+      cell(tr, q.abandoned, true);
+    });
+    rows("agent-rows", state.agents, (tr, g) => {
+      cell(tr, g.title); cell(tr, g.on_phones, true); cell(tr, g.busy, true);
+    });
+    feed("alerts", state.alerts, (a) => `${a.clock}  ${a.text}`);
+    renderLog(state.actions);
+    for (const kind of state.steps_done) {
+      const b = document.getElementById(`step-${kind}`);
+      if (b) b.classList.add("done");
+    }
+  }
+
+  // What a reply means for a queued action: only a confirmation or a clear refusal of the
+  // server (a JSON error below 500) takes it off the queue.
+  async function sendOne(entry) {
+    let reply;
+    try {
+      reply = await fetch(root.dataset.actionUrl, {
+        method: "POST", credentials: "same-origin", redirect: "manual", headers: jsonHeaders,
+        body: JSON.stringify({ kind: entry.kind, params: entry.params, key: entry.key }),
       });
-    });
+    } catch {
+      return { keep: true, offline: true };
+    }
+    const body = await reply.json().catch(() => null);
+    if (reply.ok && body && body.action) return { saved: body };
+    if (body && body.error && reply.status >= 400 && reply.status < 500) {
+      return { refused: body.error };
+    }
+    return { keep: true };  // a sign-in page, an expired form token or a server error
   }
 
-  function poll() {
-    fetch(root.dataset.stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (state) { show(state); })
-      .catch(function () { say(words.offline, true); })
-      .then(function () { timer = window.setTimeout(poll, 1000); });
+  async function flush() {
+    if (sending) return;
+    sending = true;
+    try {
+      for (let queue = load(); queue.length; queue = load()) {
+        const entry = queue[0];
+        showConnection();
+        const outcome = await sendOne(entry);
+        if (outcome.keep) {
+          offline = Boolean(outcome.offline);
+          if (!offline) {
+            holdUntil = Date.now() + 10000;
+            say(words.session, true);
+          }
+          return;
+        }
+        offline = false;
+        store(load().filter((e) => e.key !== entry.key));
+        if (outcome.saved) {
+          const action = outcome.saved.action;
+          say(`${words.saved} ${action.clock} · ${action.label}`, false);
+          if (!leaving) show(outcome.saved);
+        } else {
+          say(`${words.refused}: ${outcome.refused}`, true);
+        }
+      }
+    } finally {
+      sending = false;
+      renderLog();
+      showConnection();
+    }
   }
 
-  root.querySelectorAll("[data-command]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) { return; }
-      post(root.dataset.controlUrl, { command: button.dataset.command });
+  function queueAction(kind, params, label) {
+    const queue = load();
+    queue.push({ key: newKey(), kind, params, label, clicked: Date.now() });
+    store(queue);
+    renderLog();
+    showConnection();
+    flush();
+  }
+
+  async function poll() {
+    try {
+      let reply = null;
+      try {
+        reply = await fetch(root.dataset.stateUrl, {
+          credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" },
+        });
+      } catch {
+        offline = true;
+        return;
+      }
+      offline = false;
+      const state = reply.ok ? await reply.json().catch(() => null) : null;
+      if (!state) { say(words.session, true); return; }
+      show(state);
+      if (load().length && Date.now() >= holdUntil) flush();
+    } finally {
+      showConnection();
+      if (!leaving) window.setTimeout(poll, 1000);
+    }
+  }
+
+  async function command(name) {
+    let reply;
+    try {
+      reply = await fetch(root.dataset.controlUrl, {
+        method: "POST", credentials: "same-origin", redirect: "manual", headers: jsonHeaders,
+        body: JSON.stringify({ command: name }),
+      });
+    } catch {
+      offline = true;
+      showConnection();
+      say(words.offline, true);
+      return;
+    }
+    const body = await reply.json().catch(() => null);
+    if (!reply.ok || !body) { say((body && body.error) || words.session, true); return; }
+    show(body);
+  }
+
+  root.querySelectorAll("[data-command]").forEach((button) => {
+    button.addEventListener("click", () => {
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+      command(button.dataset.command);
     });
   });
-  root.querySelectorAll(".step").forEach(function (button) {
-    button.addEventListener("click", function () {
-      post(root.dataset.actionUrl, { kind: button.dataset.kind, params: {} })
-        .then(function (data) { if (data) { say(words.saved, false); } });
+  root.querySelectorAll(".step").forEach((button) => {
+    button.addEventListener("click", () => {
+      queueAction(button.dataset.kind, {}, button.textContent.trim());
     });
   });
-  root.querySelectorAll("form.drill-action").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
+  root.querySelectorAll("form.drill-action").forEach((form) => {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      var params = {};
-      new FormData(form).forEach(function (value, key) { params[key] = value; });
-      post(root.dataset.actionUrl, { kind: form.dataset.kind, params: params })
-        .then(function (data) { if (data) { say(words.saved, false); } });
+      const params = {};
+      new FormData(form).forEach((value, key) => { params[key] = value; });
+      queueAction(form.dataset.kind, params, form.querySelector("legend").textContent.trim());
     });
   });
+  window.addEventListener("online", () => { holdUntil = 0; flush(); });
   buttons(root.dataset.status);
+  renderLog();
+  showConnection();
+  flush();  // decisions an earlier page left on this device go first, in their order
   poll();
 })();
 

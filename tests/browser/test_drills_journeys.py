@@ -1,9 +1,13 @@
-"""A trainee's drill: start, act, close the tab, come back, finish, read the debrief."""
+"""A trainee's drill: start, act, close the tab, come back, finish, read the debrief; act
+through an outage and see the actions wait, then confirmed, with the clock stopped."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from lms.auth.models import User
+from lms.drills.models import Drill
 from lms.extensions import db
 from tests.drills.factories import make_drill
 
@@ -66,3 +70,57 @@ def test_trainer_schedules_a_drill_for_a_trainee(page, login, app):
     expect(page.locator(".flash-success")).to_contain_text("已为 1 名学员安排演练")
     expect(page.locator("table.data")).to_contain_text("王小明")
     page.screenshot(path=f"{SHOTS}/drill-manage-zh.png", full_page=True)
+
+
+def _minutes(label: str) -> int:
+    """Minutes of a drill clock label such as ``08:07`` (or a log line starting with one)."""
+    hours, minutes = re.match(r"(\d\d):(\d\d)", label).groups()
+    return int(hours) * 60 + int(minutes)
+
+
+def test_actions_taken_while_offline_wait_then_are_confirmed_and_the_clock_stood_still(
+        page, login, app, monkeypatch):
+    grace = 3  # seconds without contact before the drill clock stops
+    monkeypatch.setitem(app.config, "DRILL_HEARTBEAT_GRACE_SECONDS", grace)
+    username = login("trainee")
+    with app.app_context():
+        trainee = db.session.scalar(db.select(User).where(User.username == username))
+        drill_id = make_drill(trainee=trainee, compression=60.0).id  # 1 s = 1 drill minute
+    page.goto(f"/drills/{drill_id}/play")
+    expect(page.locator("main")).to_contain_text(f"超过 {grace} 秒")
+    page.get_by_role("button", name="开始演练").click()
+    expect(page.locator("#drill-status")).to_have_text("运行中")
+    page.locator("#step-report_manager").click()
+    expect(page.locator("#action-log li.confirmed")).to_have_count(1)
+    expect(page.locator("#drill-clock")).to_have_text(re.compile(r"08:0[3-9]"))
+
+    page.context.set_offline(True)
+    banner = page.locator("#drill-connection")
+    expect(banner).to_contain_text("连接中断")
+    clock_at_outage = _minutes(page.locator("#drill-clock").inner_text())
+    page.locator("#step-start_emergency_mechanism").click()
+    page.locator("form.drill-action[data-kind=activate_emergency_plan] button").click()
+    pending = page.locator("#action-log li.pending")
+    expect(pending).to_have_count(2)
+    expect(pending.first).to_contain_text("等待发送")
+    expect(banner).to_contain_text("2 项操作等待发送")
+    page.screenshot(path=f"{SHOTS}/drill-offline-zh.png", full_page=True)
+    page.wait_for_timeout(10_000)  # ten drill minutes, were the clock running
+
+    page.context.set_offline(False)
+    expect(pending).to_have_count(0)
+    confirmed = page.locator("#action-log li.confirmed")
+    expect(confirmed).to_have_count(3)
+    expect(banner).to_be_hidden()
+    expect(confirmed.nth(0)).to_contain_text("启动应急预案")
+    expect(confirmed.nth(1)).to_contain_text("启动应急机制")
+    for line in confirmed.all_inner_texts()[:2]:
+        # applied at the drill time of arrival, which is where the clock stopped
+        assert _minutes(line) - clock_at_outage <= grace + 1, line
+    page.screenshot(path=f"{SHOTS}/drill-back-online-zh.png", full_page=True)
+    page.wait_for_timeout(3000)  # and the clock runs again
+    assert _minutes(page.locator("#drill-clock").inner_text()) >= clock_at_outage + 2
+    with app.app_context():
+        drill = db.session.get(Drill, drill_id)
+        assert len(drill.actions) == 3 and all(a.client_key for a in drill.actions)
+        assert [e.kind for e in drill.clock_events][-2:] == ["pause", "resume"]

@@ -18,10 +18,17 @@ def make_drill(trainee=None, trainer=None, compression: float = 600.0, seed: int
     return drill
 
 
-def let_time_pass(drill, real_seconds: float) -> None:
-    """Pretend ``real_seconds`` of wall time went by (clock events move into the past)."""
+def let_time_pass(drill, real_seconds: float, connected: bool = True) -> None:
+    """Pretend ``real_seconds`` of wall time went by (clock events move into the past).
+
+    ``connected``: the trainee's page kept polling meanwhile (the last heartbeat stays
+    recent). Otherwise nobody was connected: the last heartbeat moves back with the events,
+    as after a closed tab or a lost network.
+    """
     for event in drill.clock_events:
         event.at = event.at - timedelta(seconds=real_seconds)
     if drill.finished_at:
         drill.finished_at -= timedelta(seconds=real_seconds)
+    if not connected and drill.last_seen_at:
+        drill.last_seen_at -= timedelta(seconds=real_seconds)
     db.session.commit()

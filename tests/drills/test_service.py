@@ -21,10 +21,11 @@ def drill(app):
 
 def test_actions_are_stored_with_their_drill_time_and_replayed(drill):
     let_time_pass(drill, 12)  # 12 s × 600 = 2 simulated hours
-    action = service.take_action(drill, drill.trainee, "move_staff",
-                                 {"from_group": "frontline", "to_group": "complaints_desk",
-                                  "count": "3"})
+    action, repeated = service.take_action(drill, drill.trainee, "move_staff",
+                                           {"from_group": "frontline",
+                                            "to_group": "complaints_desk", "count": "3"})
     db.session.commit()
+    assert not repeated
     assert action.drill_seconds == pytest.approx(7200, abs=60)
     assert action.params == {"from_group": "frontline", "to_group": "complaints_desk",
                              "count": 3}

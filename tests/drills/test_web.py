@@ -77,7 +77,8 @@ def test_bad_action_is_refused_with_the_reason(client, playing):
     response = _json_post(client, f"/drills/{drill_id}/actions",
                           {"kind": "add_agents", "params": {"group": "ghosts"}}, page)
     assert response.status_code == 400
-    assert "allowed" in response.get_json()["error"]
+    error = response.get_json()["error"]  # in the reader's language (Chinese by default)
+    assert "params.group" in error and "'ghosts'" in error and "frontline" in error
 
 
 def test_actions_on_someone_elses_drill_are_refused(app, client, auth):
