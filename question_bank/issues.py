@@ -54,7 +54,7 @@ class Issue:
     def where(self) -> str:
         """``file:line: key: field`` with the parts that are known."""
         place = ":".join(str(part) for part in (self.file, self.line) if part is not None)
-        parts = [part for part in (place, self.key, self.field) if part]
+        parts = [part for part in (place, _short(self.key or ""), self.field) if part]
         return ": ".join(parts)
 
     def located(self, **changes: Any) -> Issue:
@@ -73,7 +73,7 @@ class Issue:
             "code": self.code,
             "file": self.file,
             "line": self.line,
-            "key": self.key,
+            "key": _short(self.key) if self.key else self.key,
             "field": self.field,
             "message": self.message(language),
         }
@@ -83,12 +83,19 @@ class Issue:
         return f"{where}: {self.message('en')}" if where else self.message("en")
 
 
+#: Parameters that echo what the file holds, shortened so a message never repeats more than
+#: ``ECHO_LIMIT`` characters of someone's input (a 10,000-character key stays readable).
+_ECHOED = ("value", "name")
+ECHO_LIMIT = 60
+
+
 def issue(code: str, *, field: str | None = None, key: str | None = None,
           line: int | None = None, **params: Any) -> Issue:
     """Make an Issue; fails loudly if ``code`` is missing from the catalogue."""
     if code not in messages():
         raise KeyError(f"message code {code!r} is not in {MESSAGES_FILE.name}")
-    frozen = tuple((name, _as_text(value)) for name, value in params.items())
+    frozen = tuple((name, _short(_as_text(value)) if name in _ECHOED else _as_text(value))
+                   for name, value in params.items())
     return Issue(code=code, params=frozen, field=field, key=key, line=line)
 
 
@@ -96,6 +103,10 @@ def _as_text(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT - 1] + "…"
 
 
 class BankError(Exception):

@@ -14,7 +14,10 @@ What is modelled:
   mostly do: Markdown for the native banks, ``moodle``/``html``/``plain`` for imports.
 
 Assumptions: fractions are plain floats (credit as a share of the question's points, -1..1);
-points are positive floats; keys are ``[a-z0-9-]+`` and unique across all banks.
+points are positive floats; keys are ``[a-z0-9-]+`` of at most ``KEY_MAX_LENGTH`` characters
+and unique across all banks; a category path holds at most ``CATEGORY_MAX_LENGTH`` characters.
+Both limits are the lengths of the database columns that store them, so a question that passes
+validation can always be stored.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
+#: Longest question key (``exam_questions.key`` is ``String(80)``).
+KEY_MAX_LENGTH = 80
+#: Longest category path (``exam_question_categories.path`` is ``String(200)``).
+CATEGORY_MAX_LENGTH = 200
 
 
 class QuestionType(StrEnum):

@@ -3,6 +3,10 @@
 PyYAML's composed node tree carries a mark (line, column) for every node; walking it instead of
 calling ``safe_load`` lets validation errors name the line a planner has to fix. Duplicate keys,
 which ``safe_load`` silently collapses, are reported too.
+
+The text is composed by :class:`~scenarios.safe_yaml.BoundedLoader`: nesting deeper than
+``safe_yaml.MAX_DEPTH`` levels and alias bombs are reported as problems on their line, never
+walked (see that module for the limits).
 """
 
 from __future__ import annotations
@@ -12,29 +16,36 @@ from typing import Any
 import yaml
 
 from .errors import IssueCollector
+from .safe_yaml import BoundedLoader, YamlLimitError
 
 
 def read_yaml(text: str, collector: IssueCollector) -> Any:
     """Parse ``text``; fill ``collector.lines`` with ``{key path: line}``; return the data.
 
-    Syntax errors are recorded in ``collector`` and ``None`` is returned.
+    Syntax errors and passed limits are recorded in ``collector`` for the whole file (key path
+    ``()``, with their line) and ``None`` is returned.
     """
     try:
-        loader = yaml.SafeLoader(text)
+        loader = BoundedLoader(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+    except YamlLimitError as error:
+        if error.line is not None:
+            collector.lines[()] = error.line
+        collector.add((), f"yaml_{error.code}", limit=error.limit)
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         detail = getattr(error, "problem", None) or str(error)
         if mark is not None:
-            collector.lines[("<syntax>",)] = mark.line + 1
-        collector.add(("<syntax>",), "yaml_syntax", detail=detail)
+            collector.lines[()] = mark.line + 1
+        collector.add((), "yaml_syntax", detail=detail)
         return None
     if node is None:
         return None
-    constructor = yaml.SafeLoader("")
+    constructor = BoundedLoader("")
     return _walk(node, (), collector, constructor)
 
 

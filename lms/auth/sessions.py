@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User, UserSession, utcnow
 from lms.extensions import db
@@ -60,7 +61,8 @@ def current() -> UserSession | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user))
+                            .where(UserSession.token_hash == _hash(token)))
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

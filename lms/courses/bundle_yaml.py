@@ -2,7 +2,9 @@
 
 Loading keeps, next to the plain Python data, the line of every value (from PyYAML's node
 marks) so that validation can say ``course.yaml:14: ...``. It also reports what PyYAML lets pass
-silently: duplicate keys (PyYAML keeps the last one). Writing uses a fixed key order chosen by
+silently: duplicate keys (PyYAML keeps the last one). Files come from uploaded zips, so they are
+composed by ``scenarios.safe_yaml.BoundedLoader``: nesting deeper than 50 levels, alias bombs
+and cyclic aliases are errors on their line, never walked. Writing uses a fixed key order chosen by
 the caller, block style, unicode as is and no line wrapping, so that writing the same bundle
 twice gives the same bytes.
 """
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 
 from lms.courses.bundle_model import LANGUAGES, Bilingual, BundleError, bundle_error
+from scenarios.safe_yaml import YamlLimitError, load_with_node
 
 #: A position in the loaded data: mapping keys and sequence indexes from the root.
 DataPath = tuple[str | int, ...]
@@ -61,20 +64,23 @@ def load_located(raw: bytes, file: str, errors: list[BundleError]) -> LocatedYam
     text = decode_utf8(raw, file, errors)
     if text is None:
         return None
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data, node = load_with_node(text)
+    except YamlLimitError as exc:
+        errors.append(bundle_error(file, exc.line, f"yaml.{exc.code}", limit=exc.limit))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         errors.append(bundle_error(file, line, "yaml.invalid", problem=str(exc.problem or exc)))
         return None
-    except yaml.YAMLError as exc:
-        errors.append(bundle_error(file, None, "yaml.invalid", problem=str(exc)))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ...)
+        line = text.count("\n", 0, exc.position) + 1
+        errors.append(bundle_error(file, line, "yaml.invalid", problem=str(exc).split("\n")[0]))
         return None
-    finally:
-        loader.dispose()
+    except yaml.YAMLError as exc:
+        errors.append(bundle_error(file, None, "yaml.invalid", problem=str(exc).split("\n")[0]))
+        return None
     located = LocatedYaml(file, data)
     if node is not None:
         _index_lines(node, (), located, errors, set())

@@ -176,7 +176,7 @@ class ImportForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     """Confirm an import that was previewed."""
 
-    token = StringField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    token = StringField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}\Z")])
 
 
 class AssignForm(FlaskForm):

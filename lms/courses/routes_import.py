@@ -1,9 +1,13 @@
 """Course zips in and out: import with a preview (nothing imported on any error), export.
 
 An uploaded zip is checked completely first; errors name the file inside the zip and the line.
-A clean zip is kept under a random token until the trainer confirms the preview.
+A clean zip is kept under a random token until the trainer confirms the preview. Previews left
+unconfirmed for ``IMPORT_PREVIEW_SECONDS`` (a day) are removed at every upload and confirm and
+by ``flask --app lms exams sweep-previews``; confirming takes the zip out of the folder first,
+so an expired or already confirmed preview gets a message, never a second import.
 """
 
+import logging
 import secrets
 import time
 from pathlib import Path
@@ -39,6 +43,7 @@ def export_course(course_id: int):
 
 
 IMPORT_PREVIEW_SECONDS = 24 * 3600
+log = logging.getLogger("lms.courses")
 
 
 def _language() -> str:
@@ -46,15 +51,42 @@ def _language() -> str:
     return str(get_locale() or "zh")
 
 
-def _import_dir() -> Path:
-    """Where previewed zips wait for confirmation; those older than a day are removed."""
+def _preview_dir() -> Path:
     folder = content_service.asset_dir() / "imports"
     folder.mkdir(exist_ok=True)
-    cutoff = time.time() - IMPORT_PREVIEW_SECONDS
-    for stale in folder.glob("*.zip"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
     return folder
+
+
+def sweep_previews(max_age_seconds: float = IMPORT_PREVIEW_SECONDS) -> int:
+    """Remove previewed zips older than ``max_age_seconds``; returns how many were removed."""
+    cutoff, removed = time.time() - max_age_seconds, 0
+    for stale in _preview_dir().glob("*.zip"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+                removed += 1
+        except FileNotFoundError:  # confirmed or swept meanwhile
+            continue
+    if removed:
+        log.info("removed %d unconfirmed course zip previews", removed)
+    return removed
+
+
+def _import_dir() -> Path:
+    """Where previewed zips wait for confirmation; those older than a day are removed."""
+    sweep_previews()
+    return _preview_dir()
+
+
+def _take_preview(token: str) -> bytes | None:
+    """The previewed zip, removed from the folder; None when expired or already confirmed."""
+    stored = _import_dir() / f"{token}.zip"
+    try:
+        data = stored.read_bytes()
+        stored.unlink()  # only one of two simultaneous confirms gets past this
+    except FileNotFoundError:
+        return None
+    return data
 
 
 @bp.route("/manage/import", methods=["GET", "POST"])
@@ -86,18 +118,16 @@ def confirm_import():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    stored = _import_dir() / f"{form.token.data}.zip"
-    if not stored.is_file():
+    data = _take_preview(form.token.data)
+    if data is None:
         flash(_("The preview has expired; upload the zip again."), "danger")
         return redirect(url_for("courses.import_course"))
     try:
-        course = content_service.import_bundle(read_course_zip(stored.read_bytes()))
+        course = content_service.import_bundle(read_course_zip(data))
         db.session.commit()
     except BundleInvalid:
         db.session.rollback()
         flash(_("The zip could not be imported; upload it again."), "danger")
         return redirect(url_for("courses.import_course"))
-    finally:
-        stored.unlink(missing_ok=True)
     flash(_("Course %(slug)s imported.", slug=course.slug), "success")
     return redirect(editor_url(course))

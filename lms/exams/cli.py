@@ -1,4 +1,5 @@
-"""``flask --app lms questions load``, ``exams sweep`` and ``certificates sweep``."""
+"""``flask --app lms questions load``, ``exams sweep``, ``exams sweep-previews`` and
+``certificates sweep``."""
 
 import click
 
@@ -30,6 +31,17 @@ def sweep_attempts():
     from lms.exams.attempts import close_expired
 
     click.echo(f"{close_expired()} attempts closed at their deadline.")
+
+
+@exams_group.command("sweep-previews")
+def sweep_previews_command():
+    """Remove import previews left unconfirmed for a day (question files and course zips)."""
+    from lms.courses.routes_import import sweep_previews as sweep_course_previews
+    from lms.exams.transfer import sweep_previews
+
+    questions, courses = sweep_previews(), sweep_course_previews()
+    click.echo(f"{questions} question import previews and {courses} course zip previews "
+               "removed (older than a day).")
 
 
 @bp.cli.group("certificates")

@@ -13,6 +13,9 @@ first, so a trainer fixes a rubric in one pass):
   good performance from a poor one); each level: a bilingual definition and points >= 0,
   distinct within the criterion.
 
+Files are read by `parse_rubrics` (text) within ``scenarios.safe_yaml``'s limits: nesting
+deeper than 50 levels and alias bombs are refused with their line, like any other problem.
+
 Total score: the sum of the chosen levels' points. The fraction is Moodle's rule,
 (total - minimum possible) / (maximum possible - minimum possible), so a rubric whose lowest
 levels carry points does not hand out free marks.
@@ -26,8 +29,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from scenarios import safe_yaml
 
 LANGUAGES = ("zh", "en")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -270,23 +276,63 @@ def yaml_line(root: yaml.Node | None, location: tuple) -> int | None:
     return node.start_mark.line + 1 if node is not None else line
 
 
+_LIMIT_MESSAGES = {
+    safe_yaml.TOO_DEEP: ("嵌套超过 {limit} 层（映射和列表层层相套），请减少嵌套层级。",
+                         "nesting is deeper than {limit} levels of mappings and lists; "
+                         "flatten the file."),
+    safe_yaml.TOO_MANY_ALIASES: ("别名（*名称）超过 {limit} 个，请直接写出取值。",
+                                 "more than {limit} aliases (*name); write the values out."),
+    safe_yaml.ALIAS_EXPANSION: ("别名（*名称）展开后超过 {limit} 个取值，请直接写出取值。",
+                                "the aliases (*name) would expand to more than {limit} values; "
+                                "write the values out."),
+    safe_yaml.RECURSIVE_ALIAS: ("别名引用了包含它自身的锚点（&名称），形成循环。",
+                                "an alias refers to the anchor (&name) it sits inside of, "
+                                "which makes a loop."),
+}
+
+
+def yaml_problem(error: yaml.YAMLError) -> tuple[RubricProblem, int | None]:
+    """The bilingual problem for YAML text that cannot be read, and its line if known."""
+    if isinstance(error, safe_yaml.YamlLimitError):
+        zh, en = _LIMIT_MESSAGES[error.code]
+        return RubricProblem((), {"zh": zh.format(limit=error.limit),
+                                  "en": en.format(limit=error.limit)}), error.line
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    detail = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return (RubricProblem((), {"zh": f"YAML 语法错误：{detail}", "en": f"YAML error: {detail}"}),
+            mark.line + 1 if mark is not None else None)
+
+
+def read_yaml_text(text: str, source: str,
+                   error_class: type[RubricError] = RubricError) -> tuple[Any, yaml.Node | None]:
+    """``(data, root node)`` of one YAML document within ``safe_yaml``'s limits.
+
+    Raises ``error_class`` naming ``source`` and the line when the text cannot be read.
+    """
+    try:
+        return safe_yaml.load_with_node(text)
+    except yaml.YAMLError as error:
+        problem, line = yaml_problem(error)
+        raise error_class([problem], source, [line]) from None
+
+
 def load_rubrics(path: str | Path) -> dict[str, Rubric]:
     """Load every rubric of a YAML file ({rubrics: [...]}); all or nothing.
 
     Raises RubricError naming the file, line and location of every problem.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        data, root = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        problem = RubricProblem((), {"zh": f"YAML 语法错误：{error}", "en": f"YAML error: {error}"})
-        raise RubricError([problem], str(path)) from None
+    return parse_rubrics(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_rubrics(text: str, source: str = "rubrics.yaml") -> dict[str, Rubric]:
+    """Every rubric of a YAML text ({rubrics: [...]}); raises RubricError for any problem."""
+    data, root = read_yaml_text(text, source)
     rubrics = data.get("rubrics") if isinstance(data, Mapping) else None
     if not isinstance(rubrics, list) or not rubrics:
         problem = RubricProblem(("rubrics",), {"zh": "文件必须包含非空的 rubrics 列表。",
                                                "en": "the file needs a non-empty list 'rubrics'."})
-        raise RubricError([problem], str(path), [1])
+        raise RubricError([problem], source, [1])
     problems = []
     for index, rubric in enumerate(rubrics):
         problems += [RubricProblem(("rubrics", index, *p.location), p.message)
@@ -296,7 +342,7 @@ def load_rubrics(path: str | Path) -> dict[str, Rubric]:
                                                        "en": f"rubric key {k!r} is used twice."})
                  for i, k in enumerate(keys) if k in keys[:i]]
     if problems:
-        raise RubricError(problems, str(path), [yaml_line(root, p.location) for p in problems])
+        raise RubricError(problems, source, [yaml_line(root, p.location) for p in problems])
     return {rubric["key"]: rubric_from_dict(rubric) for rubric in rubrics}
 
 

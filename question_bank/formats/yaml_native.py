@@ -3,7 +3,9 @@
 Loading composes the YAML node tree first so every field's line is known; a mistake is then
 reported as ``service_standards.yaml:42: ss-targets-001: options[1].fraction: ...``. Duplicate
 mapping keys (which PyYAML would silently merge) are errors. Booleans are YAML 1.2's
-``true``/``false`` only, so ``en: No`` is the English word, not False.
+``true``/``false`` only, so ``en: No`` is the English word, not False. The text is composed by
+``scenarios.safe_yaml.BoundedLoader``: nesting deeper than 50 levels, alias bombs and cyclic
+aliases are refused on their line before anything walks the tree.
 
 Dumping writes the documented field order, Chinese and English side by side, and omits
 defaults; ``load(dump(questions)) == questions`` for any valid questions.
@@ -22,13 +24,13 @@ from question_bank.issues import ImportResult, Issue, issue, result_from
 from question_bank.model import Curriculum, Question
 from question_bank.native import bank_to_data, read_bank_data
 from question_bank.validation import duplicate_keys, question_issues
+from scenarios.safe_yaml import BoundedLoader, YamlLimitError
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
-_MAX_DEPTH = 40
 
 
-class BankLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans (true/false only)."""
+class BankLoader(BoundedLoader):
+    """The bounded SafeLoader with YAML 1.2 booleans (true/false only)."""
 
 
 BankLoader.yaml_implicit_resolvers = {
@@ -48,6 +50,8 @@ def parse_yaml(text: str) -> tuple[Any, dict[str, int], list[Issue]]:
         return None, {}, [issue("yaml.syntax", line=line, problem=str(error).split("\n")[0])]
     try:
         node = loader.get_single_node()
+    except YamlLimitError as error:
+        return None, {}, [issue(f"yaml.{error.code}", line=error.line, limit=error.limit)]
     except yaml.YAMLError as error:
         return None, {}, [_syntax_issue(error)]
     finally:
@@ -55,7 +59,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[str, int], list[Issue]]:
     if node is None:
         return None, {}, [issue("file.empty")]
     builder = _Builder(loader)
-    data = builder.build(node, "", 0)
+    data = builder.build(node, "")
     return data, builder.lines, builder.issues
 
 
@@ -69,26 +73,26 @@ def _syntax_issue(error: yaml.YAMLError) -> Issue:
 
 
 class _Builder:
-    """Turns YAML nodes into plain data, remembering each path's line."""
+    """Turns YAML nodes into plain data, remembering each path's line.
+
+    The recursion is as deep as the document, which ``BankLoader`` bounds (no cycles either).
+    """
 
     def __init__(self, loader: BankLoader):
         self.loader = loader
         self.lines: dict[str, int] = {}
         self.issues: list[Issue] = []
 
-    def build(self, node: yaml.Node, path: str, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: str) -> Any:
         """Plain data for ``node`` found at field path ``path``."""
-        if depth > _MAX_DEPTH:
-            self.issues.append(issue("yaml.too_deep", line=node.start_mark.line + 1))
-            return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
+            return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, child in enumerate(node.value):
                 child_path = f"{path}[{index}]"
                 self.lines[child_path] = child.start_mark.line + 1
-                items.append(self.build(child, child_path, depth + 1))
+                items.append(self.build(child, child_path))
             return items
         try:
             return self.loader.construct_object(node, deep=True)
@@ -97,11 +101,15 @@ class _Builder:
                                      problem=getattr(error, "problem", str(error))))
             return None
 
-    def _mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: str) -> dict:
         result: dict = {}
-        self.loader.flatten_mapping(node)  # resolves "<<" merge keys
+        try:
+            self.loader.flatten_mapping(node)  # resolves "<<" merge keys
+        except yaml.MarkedYAMLError as error:  # "<<: 3": a merge of something not a mapping
+            self.issues.append(_syntax_issue(error))
+            return result
         for key_node, value_node in node.value:
-            name = self.build(key_node, path, depth + 1)
+            name = self.build(key_node, path)
             if not isinstance(name, str | int) or isinstance(name, bool):
                 name = str(name)
             child_path = f"{path}.{name}" if path else str(name)
@@ -111,7 +119,7 @@ class _Builder:
                                          name=name))
                 continue
             self.lines[child_path] = line
-            result[name] = self.build(value_node, child_path, depth + 1)
+            result[name] = self.build(value_node, child_path)
         return result
 
 

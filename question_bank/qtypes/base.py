@@ -15,31 +15,88 @@ Responses are JSON values; each type documents its shape on its class.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import random
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from enum import Enum
 from typing import Any, ClassVar
 
 from question_bank.grading import FRACTION_EPSILON, Grade, GradeState, ReviewOptions
 from question_bank.issues import Issue, issue
-from question_bank.model import LocalText, Question, QuestionType
+from question_bank.model import (
+    CATEGORY_MAX_LENGTH,
+    KEY_MAX_LENGTH,
+    LocalText,
+    Question,
+    QuestionType,
+)
 from question_bank.text import normalise_for_hash, render_text
 
-KEY_PATTERN = re.compile(r"^[a-z0-9-]+$")
+KEY_PATTERN = re.compile(r"^[a-z0-9-]+\Z")
+#: Characters no text of a question may hold: NUL (never meant, and refused by PostgreSQL text
+#: columns) and lone surrogates (a broken ``\ud83d`` escape that no page can encode).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+#: A category is one line: no control characters (tabs, line breaks, NUL...).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def common_issues(question: Question) -> list[Issue]:
-    """Problems in the fields every question has: key, text, points, category."""
+    """Problems in the fields every question has: key, text, points, category, and anything
+    that could not be stored (see ``storable_issues``)."""
     found = []
-    if not KEY_PATTERN.match(question.key or ""):
+    key = question.key or ""
+    if not KEY_PATTERN.match(key):
         found.append(issue("key.invalid", field="key", value=question.key))
+    elif len(key) > KEY_MAX_LENGTH:
+        found.append(issue("key.too_long", field="key", value=key, length=len(key),
+                           limit=KEY_MAX_LENGTH))
     found += required_text(question.text, "text")
     if not question.points > 0:
         found.append(issue("points.invalid", field="points", value=question.points))
-    segments = question.category.split("/") if question.category else []
+    found += category_issues(question.category)
+    return found + storable_issues(question)
+
+
+def category_issues(category: str) -> list[Issue]:
+    """Problems with a category path: too long, a control character, an empty level."""
+    if len(category) > CATEGORY_MAX_LENGTH:
+        return [issue("category.too_long", field="category", value=category,
+                      length=len(category), limit=CATEGORY_MAX_LENGTH)]
+    if _CONTROL.search(category):
+        return [issue("category.character", field="category", value=category)]
+    segments = category.split("/") if category else []
     if any(not segment.strip() or segment != segment.strip() for segment in segments):
-        found.append(issue("category.invalid", field="category", value=question.category))
+        return [issue("category.invalid", field="category", value=category)]
+    return []
+
+
+def storable_issues(question: Question) -> list[Issue]:
+    """Values the database or a page could not take: NUL or lone surrogates in a text, and
+    numbers that are not finite (JSON has no ``Infinity``). Sub-questions check their own."""
+    found = []
+    for field, value in _values(question, ""):
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            found.append(issue("text.character", field=field))
+        elif isinstance(value, float) and not math.isfinite(value):
+            found.append(issue("number.not_finite", field=field, value=value))
     return found
+
+
+def _values(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Enum | bool):
+        return
+    if isinstance(value, str | float):
+        yield path, value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for spec in dataclasses.fields(value):
+            if spec.name not in ("subquestions", "key", "category"):
+                yield from _values(getattr(value, spec.name),
+                                   f"{path}.{spec.name}" if path else spec.name)
+    elif isinstance(value, tuple):
+        for index, child in enumerate(value):
+            yield from _values(child, f"{path}[{index}]")
 
 
 class QuestionKind:

@@ -1,6 +1,5 @@
 """Signing in and out, password changes, throttling, and the login-required redirect."""
 
-from sqlalchemy import select
 
 from lms.auth.models import LoginThrottle, User
 from lms.extensions import db

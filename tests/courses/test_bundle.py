@@ -217,6 +217,27 @@ def test_yaml_syntax_error_names_the_line(files):
     assert "not valid YAML" in error.message("en")
 
 
+def test_deep_nesting_and_alias_bombs_in_course_yaml_name_the_line(files):
+    deep = with_yaml(files, "  en: Callback basics", "  en: " + "[" * 60 + "]" * 60)
+    (error,) = errors_of(deep)
+    assert (error.file, error.line, error.code) == ("course.yaml", 5, "yaml.too_deep")
+    assert "deeper than 50 levels" in error.message("en")
+    assert "嵌套超过 50 层" in error.message("zh")
+    laughs = "".join(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]\n"
+                     for n in range(1, 6))
+    bomb = {**files, "course.yaml": ("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                                     + laughs).encode()}
+    (error,) = errors_of(bomb)
+    assert (error.line, error.code) == (5, "yaml.alias_expansion")
+
+
+def test_a_character_yaml_refuses_names_the_line(files):
+    broken = with_yaml(files, "  en: Callback basics", "  en: Callback\x00basics")
+    (error,) = errors_of(broken)
+    assert (error.file, error.line, error.code) == ("course.yaml", 5, "yaml.invalid")
+    assert "#x0000" in error.message("en")
+
+
 def test_non_utf8_markdown_names_file_and_line(files):
     files["lessons/what-to-ask.en.md"] = "# What\n\nline two\ncaf\u00e9\n".encode("latin-1")
     (error,) = errors_of(files)

@@ -76,6 +76,25 @@ def test_bad_key_points_and_category_are_named():
                                              "category.invalid"}
 
 
+def test_what_the_database_cannot_store_is_refused_in_the_definition():
+    found = validate_definition(replace(
+        single_choice(key="k" * 81, category="a/" + "b" * 199), points=float("inf"),
+        text=LocalText(zh="题\x00干", en="stem \ud83d")))
+    assert {(item.field, item.code) for item in found} >= {
+        ("key", "key.too_long"), ("category", "category.too_long"),
+        ("points", "number.not_finite"), ("text.zh", "text.character"),
+        ("text.en", "text.character")}
+    tabbed = validate_definition(single_choice(category="a/b\tc"))
+    assert [item.code for item in tabbed] == ["category.character"]
+    assert validate_definition(single_choice(key="k" * 80, category="c" * 200)) == []
+
+
+def test_messages_quote_at_most_60_characters_of_a_value():
+    (found,) = validate_definition(single_choice(key="K" * 5000))
+    assert found.code == "key.invalid" and len(found.message("en")) < 150
+    assert len(str(found)) < 250
+
+
 def test_short_answer_needs_a_full_credit_answer_and_no_twice_accepted_term():
     base = short_answer()
     twice = replace(base.answers[1], accept=replace(base.answers[1].accept,

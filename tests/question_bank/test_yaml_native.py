@@ -43,6 +43,20 @@ def test_syntax_error_names_the_line_and_imports_nothing():
     assert "line 5" in error.message("en")
 
 
+def test_a_merge_of_something_not_a_mapping_is_a_syntax_error_on_its_line():
+    result = read_yaml("curriculum: service_standards\nquestions:\n  - <<: 3\n", "m.yaml")
+    error = result.errors[0]
+    assert (error.file, error.line, error.code) == ("m.yaml", 3, "yaml.syntax")
+    assert "merging" in error.message("en") and result.questions == ()
+    # while texts shared through anchors (well within the alias budget) still load
+    text = ("curriculum: service_standards\nquestions:\n"
+            "  - {key: tf-a, type: true_false, difficulty: easy, answer: true,\n"
+            "     text: &same {zh: 对吗, en: Right}}\n"
+            "  - {key: tf-b, type: true_false, difficulty: easy, answer: false, text: *same}\n")
+    result = read_yaml(text, "a.yaml", shipped=False)
+    assert [q.text.en for q in result.questions] == ["Right", "Right"]
+
+
 def test_every_field_problem_is_reported_with_its_line_and_nothing_is_imported():
     result = load_file(fixture("yaml/broken_fields.yaml"))
     assert result.questions == ()

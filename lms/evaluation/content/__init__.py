@@ -12,9 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from lms.roleplay.rubric import KEY_PATTERN, RubricError, RubricProblem, check_bilingual, yaml_line
+from lms.roleplay.rubric import (
+    KEY_PATTERN,
+    RubricError,
+    RubricProblem,
+    check_bilingual,
+    read_yaml_text,
+    yaml_line,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent
 SURVEY_PATH = CONTENT_DIR / "survey_post_course.yaml"
@@ -138,12 +143,7 @@ def _items(items) -> tuple[SurveyItem, ...]:
 def load_survey(path: str | Path = SURVEY_PATH) -> Survey:
     """Load and check a survey template file; raises SurveyError naming file, line and field."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        data, root = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise SurveyError([_problem((), f"YAML error: {error}", f"YAML 语法错误：{error}")],
-                          str(path)) from None
+    data, root = read_yaml_text(path.read_text(encoding="utf-8"), str(path), SurveyError)
     problems = validate_survey(data)
     if problems:
         raise SurveyError(problems, str(path), [yaml_line(root, p.location) for p in problems])

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from lms.roleplay.rubric import (
     KEY_PATTERN,
     Rubric,
@@ -22,6 +20,7 @@ from lms.roleplay.rubric import (
     RubricProblem,
     check_bilingual,
     load_rubrics,
+    read_yaml_text,
     yaml_line,
 )
 
@@ -159,12 +158,7 @@ def load_cards(path: str | Path = CARDS_PATH,
     """Load and check every card of a file ({cards: [...]}); all or nothing (CardError)."""
     path = Path(path)
     rubrics = load_rubrics(RUBRICS_PATH) if rubrics is None else rubrics
-    text = path.read_text(encoding="utf-8")
-    try:
-        data, root = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise CardError([_problem((), f"YAML error: {error}", f"YAML 语法错误：{error}")],
-                        str(path)) from None
+    data, root = read_yaml_text(path.read_text(encoding="utf-8"), str(path), CardError)
     cards = data.get("cards") if isinstance(data, Mapping) else None
     if not isinstance(cards, list) or not cards:
         raise CardError([_problem(("cards",), "the file needs a non-empty list 'cards'.",
