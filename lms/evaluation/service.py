@@ -10,15 +10,18 @@ Definitions (documented because the figures depend on them):
   ``emergency_drill``).
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import fmean
 
-from flask import abort
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import Department, User, UserRole
+from lms.courses.models import Course
+from lms.courses.progress import is_assigned
 from lms.evaluation.content import load_survey
 from lms.evaluation.models import EvaluationEvent, PrePostPair, SurveyResponse
 from lms.evaluation.sources import pre_post_pairs
@@ -75,6 +78,50 @@ def filter_choices() -> dict:
 
 
 # Level 1 ------------------------------------------------------------------------------------
+# The post-course survey belongs to a course: only a person the course is assigned to (directly
+# or through a learning path) answers it, once, and only for a published course. A course
+# reference is read as the courses feature writes it (``course:<slug>``); case, spaces, slashes
+# around it and a missing ``course:`` prefix name the same course, so they can never make a
+# second survey row (the row always stores the canonical reference).
+
+COURSE_PREFIX = "course:"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class SurveyRefused(Exception):
+    """A survey the rules refuse: ``status`` 404 (no such course), 403 (not assigned) or 409
+    (answered already)."""
+
+    def __init__(self, status: int, code: str):
+        self.status, self.code = status, code
+        super().__init__(f"{status} {code}")
+
+
+def canonical_course_ref(course: Course) -> str:
+    """The one reference a course's survey answers are stored under."""
+    return f"{COURSE_PREFIX}{course.slug}"
+
+
+def survey_course(raw_ref: str) -> Course | None:
+    """The published course ``raw_ref`` names (any case, slashes or prefix), or None."""
+    text = raw_ref.strip().strip("/").strip().lower()
+    if text.startswith(COURSE_PREFIX):
+        text = text[len(COURSE_PREFIX):].strip().strip("/").strip()
+    if len(text) > 80 or not SLUG.fullmatch(text):
+        return None
+    course = db.session.scalar(select(Course).where(Course.slug == text))
+    return course if course is not None and course.published else None
+
+
+def survey_for(user: User, raw_ref: str) -> Course:
+    """The course whose survey ``user`` may open; raises ``SurveyRefused`` otherwise."""
+    course = survey_course(raw_ref)
+    if course is None:
+        raise SurveyRefused(404, "no_such_course")
+    if not is_assigned(user.id, course):
+        raise SurveyRefused(403, "not_assigned")
+    return course
+
 
 def survey_response(user: User, course_ref: str) -> SurveyResponse | None:
     """The user's answers to the survey of this course, if already given."""
@@ -96,14 +143,25 @@ def read_survey_form(form) -> tuple[dict, dict, list[str]]:
     return answers, free, missing
 
 
-def submit_survey(user: User, course_ref: str, answers: dict, free: dict,
+def submit_survey(user: User, course: Course, answers: dict, free: dict,
                   trainer_id: int | None) -> SurveyResponse:
-    """Store a trainee's survey once and announce it (sender ``survey``)."""
+    """Store a trainee's survey of ``course`` once and announce it (sender ``survey``).
+
+    A second answer raises ``SurveyRefused(409)``, also when two arrive at the same moment
+    (the database's unique (user, course ref) constraint decides at the flush). The caller
+    commits the answers together with what the announcement recorded.
+    """
+    course_ref = canonical_course_ref(course)
     if survey_response(user, course_ref) is not None:
-        abort(409)
+        raise SurveyRefused(409, "answered")
     response = SurveyResponse(user_id=user.id, course_ref=course_ref, answers=answers,
                               free_text=free, trainer_id=trainer_id)
     db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError as duplicate:
+        db.session.rollback()
+        raise SurveyRefused(409, "answered") from duplicate
     activity_result.send("survey", user_id=user.id, ref=SURVEY_REF, score=None, passed=None,
                          at=datetime.now(UTC))
     return response

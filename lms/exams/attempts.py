@@ -11,6 +11,9 @@ Rules that keep answers safe:
 - Submitting twice is harmless: the second submit finds the attempt closed and does nothing.
 - Refusals (someone else's attempt, a question not in the attempt, a forged option id, a
   closed attempt) raise ``AttemptRefused`` with an HTTP status and are logged.
+
+Extra time given by a trainer moves ``deadline`` (see ``lms.exams.extra_time``); every
+check here reads the committed deadline under the row lock, so an extension is never lost.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from lms.auth.models import User, utcnow
 from lms.exams import exam_service, grading
 from lms.exams.bank_service import definition_of
 from lms.exams.models import Answer, AnswerEvent, Attempt, AttemptQuestion, AttemptState, Exam
+from lms.exams.responses import PayloadRefused, check_response
 from lms.extensions import db
 from question_bank import qtypes
 
@@ -35,17 +39,24 @@ log = logging.getLogger("lms.exams")
 
 
 class AttemptRefused(Exception):
-    """A request the attempt rules refuse; ``status`` is the HTTP status to answer with."""
+    """A request the attempt rules refuse; ``status`` is the HTTP status to answer with.
 
-    def __init__(self, status: int, code: str, detail: str = ""):
+    ``field`` names the part of the request at fault, ``issues`` are the question type's
+    problems with a response, ``params`` fill the translated message (e.g. minutes needed).
+    """
+
+    def __init__(self, status: int, code: str, detail: str = "", *, field: str | None = None,
+                 issues=(), params: dict | None = None):
         self.status, self.code, self.detail = status, code, detail
+        self.field, self.issues, self.params = field, list(issues), params or {}
         super().__init__(f"{status} {code}: {detail}")
 
 
-def refuse(status: int, code: str, detail: str, **context) -> AttemptRefused:
+def refuse(status: int, code: str, detail: str, *, field: str | None = None, issues=(),
+           params: dict | None = None, **context) -> AttemptRefused:
     """Log a refusal (who, what, why) and return the exception to raise."""
-    log.warning("exam answer refused: %s %s %s", code, detail, context)
-    return AttemptRefused(status, code, detail)
+    log.warning("exam request refused: %s %s %s", code, detail[:200], context)
+    return AttemptRefused(status, code, detail, field=field, issues=issues, params=params)
 
 
 def remaining_seconds(attempt: Attempt, now: datetime | None = None) -> int | None:
@@ -94,21 +105,35 @@ def start_attempt(exam: Exam, user: User, now: datetime | None = None) -> Attemp
     return attempt
 
 
+def locked(query):
+    """``query`` taking the row lock and reading the committed row (not a stale copy)."""
+    # populate_existing: an attempt already loaded in this request may hold a deadline that a
+    # trainer has moved since; the locked read must see the committed row.
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
 def own_attempt(attempt_id: int, user_id: int, *, lock: bool = False) -> Attempt:
     """The attempt if it belongs to ``user_id``; 404 otherwise (never reveal others')."""
     query = select(Attempt).where(Attempt.id == attempt_id)
     if lock:
-        query = query.with_for_update()
+        query = locked(query)
     attempt = db.session.scalar(query)
     if attempt is None or attempt.user_id != user_id:
         raise refuse(404, "not_your_attempt", str(attempt_id), user=user_id)
     return attempt
 
 
+def _expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.is_open and attempt.deadline is not None and now >= attempt.deadline
+
+
 def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
     """Close an open attempt whose deadline has passed, with what was saved; True if closed."""
     now = now or utcnow()
-    if not attempt.is_open or attempt.deadline is None or now < attempt.deadline:
+    if not _expired(attempt, now):
+        return False
+    db.session.refresh(attempt, with_for_update=True)  # a trainer may just have extended it
+    if not _expired(attempt, now):
         return False
     _finish(attempt, AttemptState.CLOSED_BY_TIMER, attempt.deadline)
     db.session.commit()
@@ -143,12 +168,20 @@ def save_answer(attempt_id: int, user_id: int, attempt_question_id: int, raw,
     if slot is None:
         raise refuse(404, "question_not_in_attempt", str(attempt_question_id), user=user_id,
                      attempt=attempt_id)
+    try:
+        check_response(raw)
+    except PayloadRefused as refused:
+        raise refuse(400, "bad_payload", str(refused), field=refused.field,
+                     params={"problem": refused.problem}, user=user_id,
+                     attempt=attempt_id) from refused
     question = definition_of(slot.version)
     response = qtypes.normalise_response(question, raw)
     problems = qtypes.validate_response(question, response)
     if problems:
-        raise refuse(422, "invalid_response", "; ".join(str(p) for p in problems),
-                     user=user_id, attempt=attempt_id)
+        raise refuse(400, "invalid_response", "; ".join(str(p) for p in problems),
+                     field="response", issues=problems, user=user_id, attempt=attempt_id)
+    if qtypes.kind_of(question).is_blank(response):
+        response = None  # "", [] and {} all mean "no answer"; store one shape for it
     answer = slot.answer
     if answer is None:
         answer = Answer(attempt_question=slot, response=response, saved_at=now, revision=1)
@@ -174,12 +207,23 @@ def submit(attempt_id: int, user_id: int, now: datetime | None = None) -> Attemp
 
 
 def close_expired(now: datetime | None = None) -> int:
-    """Close every open attempt past its deadline (periodic sweep); returns how many."""
+    """Close every open attempt past its (possibly extended) deadline; returns how many.
+
+    This is the periodic sweep (``flask exams sweep``). Each attempt is read again under its
+    row lock before it is closed, so an extension committed meanwhile keeps it open.
+    """
     now = now or utcnow()
-    expired = db.session.scalars(select(Attempt).where(
+    expired = db.session.scalars(select(Attempt.id).where(
         Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline.is_not(None),
-        Attempt.deadline <= now)).all()
-    return sum(1 for attempt in expired if close_if_expired(attempt, now))
+        Attempt.deadline <= now).order_by(Attempt.id)).all()
+    closed = 0
+    for attempt_id in expired:
+        attempt = db.session.scalar(locked(select(Attempt).where(Attempt.id == attempt_id)))
+        if attempt is not None and close_if_expired(attempt, now):
+            closed += 1
+        else:
+            db.session.rollback()  # release the lock of an attempt that was extended
+    return closed
 
 
 def pages_of(attempt: Attempt) -> int:

@@ -27,6 +27,11 @@ from lms.extensions import db
 from question_bank.model import Difficulty
 
 
+def excerpt(text: str, limit: int = 60) -> str:
+    """At most ``limit`` characters of what the trainer typed, for an error message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 @dataclass
 class ExamPlan:
     """The checked question lines and assignments of an exam form."""
@@ -45,7 +50,7 @@ def _fixed(text: str, plan: ExamPlan) -> None:
         question = db.session.scalar(select(Question).where(Question.key == key))
         if question is None:
             plan.errors.append(_("Fixed questions, line %(n)d: no question with key %(key)s.",
-                                 n=number, key=key))
+                                 n=number, key=excerpt(key)))
         else:
             plan.items.append(ExamItem(question_id=question.id))
 
@@ -60,7 +65,7 @@ def _draw(line: str, number: int, plan: ExamPlan) -> None:
     if category and not db.session.scalar(select(QuestionCategory).where(
             QuestionCategory.path == category)):
         plan.errors.append(_("Random draws, line %(n)d: no category %(c)s.", n=number,
-                             c=category))
+                             c=excerpt(category)))
         return
     difficulty, tags = None, []
     for extra in parts[2:]:
@@ -76,13 +81,13 @@ def _assignees(departments: str, employees: str, plan: ExamPlan) -> None:
     for name in filter(None, (part.strip() for part in departments.split(","))):
         found = db.session.scalar(select(Department).where(Department.name == name))
         if found is None:
-            plan.errors.append(_("No department called %(name)s.", name=name))
+            plan.errors.append(_("No department called %(name)s.", name=excerpt(name)))
         else:
             plan.departments.append(found)
     for number in filter(None, (part.strip() for part in employees.split(","))):
         found = db.session.scalar(select(User).where(User.employee_no == number))
         if found is None:
-            plan.errors.append(_("No employee with number %(no)s.", no=number))
+            plan.errors.append(_("No employee with number %(no)s.", no=excerpt(number)))
         else:
             plan.users.append(found)
 

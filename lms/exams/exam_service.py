@@ -80,7 +80,9 @@ def status_for(exam: Exam, user_id: int, now: datetime) -> ExamStatus:
 
 
 def exam_by_slug(slug: str) -> Exam | None:
-    """The exam with ``slug``, if any."""
+    """The exam with ``slug``, if any (a key no exam can have is not looked up)."""
+    if not slug or len(slug) > 80 or "\x00" in slug:
+        return None
     return db.session.scalar(select(Exam).where(Exam.slug == slug))
 
 

@@ -19,6 +19,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from lms.exams.models import REVIEW_MOMENTS, REVIEW_PARTS
 from lms.formutil import choices
 
+#: Lower-case letters, digits and dashes; ``\Z`` so a trailing newline is not let through.
+KEY_RULE = Regexp(r"^[a-z0-9-]+\Z", message=_l("Use lower-case letters, digits and dashes."))
+#: Longest text accepted in the exam form's question and assignment boxes.
+PLAN_TEXT_LIMIT = 20_000
+
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button that posts with a CSRF token."""
@@ -49,11 +54,13 @@ class QuestionForm(FlaskForm):
 
 
 class ExamForm(FlaskForm):
-    """An exam's settings, questions, review options and assignment."""
+    """An exam's settings, questions, review options and assignment.
 
-    slug = StringField(_l("Reference key"), validators=[
-        DataRequired(), Length(max=80),
-        Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes."))])
+    Every text box has a length limit; a box missing from the post counts as empty.
+    """
+
+    slug = StringField(_l("Reference key"), validators=[DataRequired(), Length(max=80),
+                                                         KEY_RULE])
     title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=200)])
     pass_mark = IntegerField(_l("Pass mark (%)"), default=60,
@@ -69,21 +76,34 @@ class ExamForm(FlaskForm):
         ("average", _l("Average of attempts"))]))
     test_kind = SelectField(_l("Kind"), choices=choices([
         ("exam", _l("Exam")), ("pre_test", _l("Pre-test")), ("post_test", _l("Post-test"))]))
-    pairing_key = StringField(_l("Pre/post pairing key"), validators=[Length(max=80)])
+    pairing_key = StringField(_l("Pre/post pairing key"), default="",
+                              validators=[Length(max=80)])
     questions_per_page = IntegerField(_l("Questions per page"), default=5,
                                       validators=[NumberRange(min=1, max=100)])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_options = BooleanField(_l("Shuffle options"), default=True)
-    fixed_keys = TextAreaField(_l("Fixed questions (one key per line)"))
+    fixed_keys = TextAreaField(_l("Fixed questions (one key per line)"), default="",
+                               validators=[Length(max=PLAN_TEXT_LIMIT)])
     draws = TextAreaField(_l("Random draws (one per line: count category [difficulty] "
-                             "[tag,tag])"))
-    departments = StringField(_l("Assign to departments (comma-separated)"))
-    employees = StringField(_l("Assign to employee numbers (comma-separated)"))
+                             "[tag,tag])"), default="", validators=[Length(max=PLAN_TEXT_LIMIT)])
+    departments = StringField(_l("Assign to departments (comma-separated)"), default="",
+                              validators=[Length(max=PLAN_TEXT_LIMIT)])
+    employees = StringField(_l("Assign to employee numbers (comma-separated)"), default="",
+                            validators=[Length(max=PLAN_TEXT_LIMIT)])
 
 
 for _moment in REVIEW_MOMENTS:
     for _part in REVIEW_PARTS:
         setattr(ExamForm, f"review_{_moment}_{_part}", BooleanField(f"{_moment}:{_part}"))
+
+
+class ExtensionForm(FlaskForm):
+    """Extra minutes for one attempt or every running attempt of an exam, and why."""
+
+    minutes = IntegerField(_l("Extra minutes"), validators=[
+        DataRequired(), NumberRange(min=1, max=600)])
+    reason = StringField(_l("Reason (e.g. network outage 10:05-10:20)"), validators=[
+        DataRequired(), Length(max=500)])
 
 
 class ManualGradeForm(FlaskForm):
@@ -97,7 +117,8 @@ class ValidityForm(FlaskForm):
 
     subject_kind = SelectField(_l("For"), choices=choices([
         ("course", _l("Course")), ("path", _l("Learning path"))]))
-    subject_id = IntegerField(_l("Course or path number"), validators=[NumberRange(min=1)])
+    subject_id = IntegerField(_l("Course or path number"),
+                              validators=[NumberRange(min=1, max=2**31 - 1)])
     validity_days = IntegerField(_l("Valid for (days, empty = no expiry)"),
                                  validators=[Optional(), NumberRange(min=1, max=3650)])
 

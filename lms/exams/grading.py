@@ -185,12 +185,23 @@ def regrade_apply(run: RegradeRun, user_id: int, now: datetime | None = None) ->
 
 
 # --- review ------------------------------------------------------------------------------
+def _still_running(exam: Exam, now: datetime) -> bool:
+    """Whether someone is still answering (an attempt extended past the close date)."""
+    return db.session.scalar(select(Attempt.id).where(
+        Attempt.exam_id == exam.id, Attempt.state == AttemptState.IN_PROGRESS.value,
+        Attempt.deadline > now).limit(1)) is not None
+
+
 def review_moment(exam: Exam, attempt: Attempt, now: datetime | None = None) -> str:
-    """Which column of the review matrix applies to ``attempt`` now."""
+    """Which column of the review matrix applies to ``attempt`` now.
+
+    "After close" waits until nobody is still answering: an attempt given extra time past the
+    close date would otherwise run while others already see the right answers.
+    """
     now = now or utcnow()
     if attempt.is_open:
         return "during"
-    if exam.closes_at is not None and now >= exam.closes_at:
+    if exam.closes_at is not None and now >= exam.closes_at and not _still_running(exam, now):
         return "after_close"
     if attempt.submitted_at and now - attempt.submitted_at <= IMMEDIATE_WINDOW:
         return "immediately"

@@ -21,11 +21,11 @@ from flask_login import current_user
 from lms.auth.access import public, signed_in
 from lms.auth.models import utcnow
 from lms.exams import attempts as attempt_service
-from lms.exams import certificates, exam_service, grading, results
+from lms.exams import certificates, exam_service, extra_time, grading, results
 from lms.exams import service as exam_links
 from lms.exams.forms import ConfirmForm
 from lms.exams.models import Certificate
-from lms.exams.responses import from_form
+from lms.exams.responses import PROBLEMS, PayloadRefused, from_form, read_payload
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from question_bank import qtypes
@@ -48,6 +48,7 @@ def refusal_text(code: str) -> str:
         "question_not_in_attempt": _("This question is not part of your attempt."),
         "attempt_closed": _("The attempt is closed; this answer was not saved."),
         "invalid_response": _("This answer does not fit the question and was not saved."),
+        "bad_payload": _("This answer was not saved."),
         "window_closed": _("This exam is not open now."),
         "no_attempts_left": _("You have used every attempt at this exam."),
         "not_assigned": _("There is nothing at this address."),
@@ -136,19 +137,36 @@ def _add_during_review(attempt, questions: list[dict]) -> None:
                                             attempt_service.question_rng(attempt, slot), show)
 
 
+def _refusal_reply(refused: attempt_service.AttemptRefused):
+    """The JSON the page shows for a refused save: code, field at fault, a readable message."""
+    message = refusal_text(refused.code)
+    if refused.issues:
+        message += " " + "; ".join(issue.message(language()) for issue in refused.issues)
+    elif refused.params.get("problem") in PROBLEMS:
+        message += f" {refused.field}: {PROBLEMS[refused.params['problem']]}"
+    return jsonify(error=refused.code, field=refused.field, message=message), refused.status
+
+
 @bp.route("/exams/attempts/<int:attempt_id>/answers", methods=["POST"])
 @signed_in
 def my_save(attempt_id: int):
     """Save one answer (JSON ``{"slot": id, "response": ...}``); confirms with the time."""
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("slot"), int):
-        return jsonify(error="bad_request", message=_("Bad request")), 400
     try:
-        receipt = attempt_service.save_answer(attempt_id, current_user.id, payload["slot"],
-                                              payload.get("response"))
+        slot, response = read_payload(request.get_json(silent=True))
+    except RecursionError:  # JSON nested thousands deep: the parser gives up
+        refused = PayloadRefused("response", "deep")
+    except PayloadRefused as bad:
+        refused = bad
+    else:
+        refused = None
+    if refused is not None:
+        return jsonify(error="bad_request", field=refused.field,
+                       message=f"{_('Bad request')}: {refused.message()}"), 400
+    try:
+        receipt = attempt_service.save_answer(attempt_id, current_user.id, slot, response)
     except attempt_service.AttemptRefused as refused:
         db.session.rollback()
-        return jsonify(error=refused.code, message=refusal_text(refused.code)), refused.status
+        return _refusal_reply(refused)
     return jsonify(saved_at=receipt.saved_at.isoformat() + "Z", revision=receipt.revision,
                    remaining=receipt.remaining)
 
@@ -232,8 +250,10 @@ def my_review(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("exams.my_attempt", attempt_id=attempt.id))
     show = grading.review_options(attempt.exam, attempt)
+    items = review_items(attempt, show, language())
+    extra_time.note_review_revealed(attempt, show)
     return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, show=show,
-                           items=review_items(attempt, show, language()), trainer=False)
+                           items=items, trainer=False)
 
 
 @bp.route("/exams/transcript")
@@ -248,7 +268,7 @@ def my_transcript():
 @signed_in
 def my_certificate_pdf(code: str):
     """A certificate as PDF, for its holder or a trainer/administrator."""
-    certificate = certificates.by_code(code)
+    certificate = certificates.by_code(code) if plausible_code(code) else None
     if certificate is None or (certificate.user_id != current_user.id
                                and not current_user.has_role("trainer", "admin")):
         abort(404)
@@ -257,13 +277,19 @@ def my_certificate_pdf(code: str):
                              f"inline; filename=certificate-{certificate.code}.pdf"})
 
 
+def plausible_code(code: str) -> bool:
+    """Whether ``code`` could be a certificate code (short, printable, no NUL)."""
+    return 0 < len(code) <= 64 and code.isprintable()
+
+
 @bp.route("/verify/<code>")
 @public
 def verify(code: str):
     """Public check of a certificate: holder, course, issue and expiry dates, validity."""
-    certificate: Certificate | None = certificates.by_code(code)
+    certificate: Certificate | None = certificates.by_code(code) if plausible_code(code) \
+        else None
     status = 404 if certificate is None else 200
-    return render_template("exams/verify.html", certificate=certificate, code=code,
+    return render_template("exams/verify.html", certificate=certificate, code=code[:60],
                            valid=certificate is not None and certificates.is_valid(certificate)
                            ), status
 
@@ -273,6 +299,9 @@ def verify(code: str):
 def verify_form():
     """A box to type a verification code into."""
     code = request.args.get("code", "").strip()
+    if code and not plausible_code(code):
+        return render_template("exams/verify.html", certificate=None, code=code[:60],
+                               valid=False), 404
     if code:
         return redirect(url_for("exams.verify", code=code.upper()))
     return render_template("exams/verify.html", certificate=None, code="", valid=False)

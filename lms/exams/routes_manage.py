@@ -1,5 +1,5 @@
-"""Trainer pages: exams (settings, results, item analysis, exports), the essay queue,
-transcripts and certificates."""
+"""Trainer pages: exams (settings, results, extra time, item analysis, exports), the essay
+queue, transcripts and certificates."""
 
 from datetime import timedelta
 
@@ -10,9 +10,18 @@ from sqlalchemy import select
 
 from lms.auth.access import roles_required
 from lms.auth.models import Department, User, utcnow
-from lms.exams import certificates, exam_admin, exam_service, grading, results
-from lms.exams.forms import ConfirmForm, ExamForm, ManualGradeForm, ValidityForm
-from lms.exams.models import Attempt, AttemptQuestion, Certificate, Exam, default_review
+from lms.exams import certificates, exam_admin, exam_service, extra_time, grading, results
+from lms.exams.attempts import AttemptRefused
+from lms.exams.forms import ConfirmForm, ExamForm, ExtensionForm, ManualGradeForm, ValidityForm
+from lms.exams.models import (
+    Attempt,
+    AttemptExtension,
+    AttemptQuestion,
+    AttemptState,
+    Certificate,
+    Exam,
+    default_review,
+)
 from lms.exams.routes import bp, language, review_items
 from lms.extensions import db
 from lms.home.widgets import register_widget
@@ -92,6 +101,8 @@ def _exam_form(exam: Exam | None):
             db.session.commit()
             flash(_("Exam saved."), "success")
             return redirect(url_for("exams.manage_exam", exam_id=target.id))
+    elif request.method == "POST":
+        errors = form_errors(form)
     elif request.method == "GET":
         if exam is not None:
             _form_from_exam(form, exam)
@@ -99,6 +110,19 @@ def _exam_form(exam: Exam | None):
             exam_admin.review_to_form(form, default_review())
     return render_template("exams/exam_form.html", form=form, exam=exam, errors=errors), \
         400 if errors or form.errors else 200
+
+
+def form_errors(form) -> list[str]:
+    """One line per refused field of a posted form (an expired form token included)."""
+    lines = []
+    for name, messages in form.errors.items():
+        if name == "csrf_token":
+            lines.append(_("The form has expired; send it again."))
+            continue
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None else name
+        lines.append(f"{label}: {' '.join(str(m) for m in messages)}")
+    return lines
 
 
 @bp.route("/exams/manage/new", methods=["GET", "POST"])
@@ -115,19 +139,99 @@ def manage_exam_edit(exam_id: int):
     return _exam_form(_exam_or_404(exam_id))
 
 
-@bp.route("/exams/manage/<int:exam_id>")
-@roles_required(*TRAINERS)
-def manage_exam(exam_id: int):
-    """Results of one exam: every attempt and the score distribution."""
-    exam = _exam_or_404(exam_id)
+def _results_page(exam: Exam, extension_errors=(), status: int = 200):
+    """The results page of ``exam``, with the extra-time forms and their audit trail."""
+    now = utcnow()
     chart = results.distribution_chart(exam, _("Score distribution"), _("Score (%)"),
                                        _("Attempts"))
     attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id)
                                   .order_by(Attempt.started_at.desc())).all()
-    return render_template("exams/exam_results.html", exam=exam, attempts=attempts,
-                           chart=chart, shortfall=exam_service.draw_shortfall(exam),
-                           gain=results.paired_gain(exam),
-                           count=exam_service.question_count(exam))
+    extendable = {a.id for a in attempts if a.deadline is not None and (
+        a.is_open or (a.state == AttemptState.CLOSED_BY_TIMER
+                      and extra_time.reopen_refusal(a) is None))}
+    extensions = db.session.scalars(select(AttemptExtension).join(Attempt).where(
+        Attempt.exam_id == exam.id).order_by(AttemptExtension.id.desc())).all()
+    return render_template(
+        "exams/exam_results.html", exam=exam, attempts=attempts, chart=chart,
+        shortfall=exam_service.draw_shortfall(exam), gain=results.paired_gain(exam),
+        count=exam_service.question_count(exam), extendable=extendable,
+        extensions=extensions, extension_errors=list(extension_errors),
+        running=sum(1 for a in attempts if a.is_open and a.deadline is not None),
+        confirm=ConfirmForm(), now=now), status
+
+
+@bp.route("/exams/manage/<int:exam_id>")
+@roles_required(*TRAINERS)
+def manage_exam(exam_id: int):
+    """Results of one exam: every attempt, the score distribution, extra time given."""
+    return _results_page(_exam_or_404(exam_id))
+
+
+def extension_refusal_text(refused: AttemptRefused) -> str:
+    """Why an attempt could not be given extra time, for the trainer."""
+    return {
+        "untimed": _("This attempt has no time limit, so there is no deadline to move."),
+        "too_short": _("Its deadline passed longer ago than that: give at least %(n)d minutes.",
+                       n=refused.params.get("needed", 1)),
+        "submitted": _("The trainee submitted this attempt; a submitted attempt is not "
+                       "reopened."),
+        "review_revealed": _("The trainee has seen how this attempt was marked, so it cannot "
+                             "be reopened."),
+        "later_attempt": _("The trainee has started a later attempt, so this one cannot be "
+                           "reopened."),
+        "graded_by_trainer": _("A trainer has graded part of this attempt, so it cannot be "
+                               "reopened."),
+        "bad_minutes": _("Give between 1 and 600 extra minutes."),
+        "bad_reason": _("Say why (at most 500 characters)."),
+    }.get(refused.code, _("Bad request"))
+
+
+def _extension_form_or_errors() -> tuple[ExtensionForm, list[str]]:
+    form = ExtensionForm()
+    return form, ([] if form.validate_on_submit() else form_errors(form))
+
+
+@bp.route("/exams/manage/attempts/<int:attempt_id>/extend", methods=["POST"])
+@roles_required(*TRAINERS)
+def manage_extend_attempt(attempt_id: int):
+    """Give one attempt extra minutes with a reason (audited); may reopen a timed-out one."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    form, errors = _extension_form_or_errors()
+    if errors:
+        return _results_page(attempt.exam, errors, 400)
+    try:
+        extension = extra_time.extend_attempt(attempt.id, form.minutes.data, form.reason.data,
+                                              current_user.id)
+    except AttemptRefused as refused:
+        db.session.rollback()
+        return _results_page(attempt.exam, [extension_refusal_text(refused)], refused.status)
+    flash(_("%(name)s has %(n)d more minutes (attempt %(number)d).", name=attempt.user.name,
+            n=extension.minutes, number=attempt.number), "success")
+    return redirect(url_for("exams.manage_exam", exam_id=attempt.exam_id))
+
+
+@bp.route("/exams/manage/<int:exam_id>/extend", methods=["POST"])
+@roles_required(*TRAINERS)
+def manage_extend_exam(exam_id: int):
+    """Give every running attempt of the exam extra minutes (a classroom-wide outage)."""
+    exam = _exam_or_404(exam_id)
+    form, errors = _extension_form_or_errors()
+    if errors:
+        return _results_page(exam, errors, 400)
+    try:
+        outcome = extra_time.extend_exam(exam, form.minutes.data, form.reason.data,
+                                         current_user.id)
+    except AttemptRefused as refused:
+        db.session.rollback()
+        return _results_page(exam, [extension_refusal_text(refused)], refused.status)
+    flash(_("%(count)d attempts have %(n)d more minutes.", count=len(outcome.extended),
+            n=form.minutes.data), "success" if outcome.extended else "info")
+    for attempt, refused in outcome.skipped:
+        flash(f"{attempt.user.name} ({_('attempt %(n)d', n=attempt.number)}): "
+              f"{extension_refusal_text(refused)}", "warning")
+    return redirect(url_for("exams.manage_exam", exam_id=exam.id))
 
 
 @bp.route("/exams/manage/<int:exam_id>/items")
@@ -216,7 +320,9 @@ def manage_grade(slot_id: int):
             db.session.commit()
             flash(_("Grade saved."), "success")
             return redirect(url_for("exams.manage_grading"))
-    elif request.method == "GET" and slot.manual_grade:
+    elif request.method == "POST":
+        error = " ".join(form_errors(form))
+    elif slot.manual_grade:
         form.comment.data = slot.manual_grade.comment
     response = slot.answer.response if slot.answer else None
     essays = [{"key": key, "text": essay.text.get(language()),
@@ -264,7 +370,10 @@ def manage_certificates():
 @roles_required(*TRAINERS)
 def manage_cohort_zip():
     """Every valid certificate of a department as one ZIP of PDFs."""
-    data, _count = certificates.cohort_zip(request.args.get("department", type=int))
+    department = request.args.get("department", type=int)
+    if department is not None and not 1 <= department <= 2**31 - 1:
+        abort(404)
+    data, _count = certificates.cohort_zip(department)
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": "attachment; filename=certificates.zip"})
 

@@ -75,7 +75,13 @@
         return { keep: true, message: form.dataset.msgOffline };
       }
       const body = await reply.json().catch(() => null);
-      if (reply.ok && body && body.saved_at) return { saved: body.saved_at };
+      if (reply.ok && body && body.saved_at) {
+        // The server's remaining time rides on every save: a trainer's extension shows at once.
+        if (typeof body.remaining === "number") {
+          document.dispatchEvent(new CustomEvent("exam:remaining", { detail: body.remaining }));
+        }
+        return { saved: body.saved_at };
+      }
       if (body && body.error === "attempt_closed") return { closed: true };
       if (body && body.error && reply.status < 500) {
         return { refused: `${form.dataset.msgRefused}: ${body.message || reply.status}` };
@@ -170,7 +176,16 @@
     const timer = document.getElementById("exam-timer");
     if (!timer) return;
     const value = timer.querySelector(".timer-value");
+    const note = document.getElementById("timer-note");
     let endsAt = Date.now() + Number(timer.dataset.remaining) * 1000;
+    // Only the server's clock counts: adopt its remaining seconds whenever it sends them, and
+    // say so when they grew (a trainer extended the attempt, e.g. after an outage).
+    const adopt = (remaining) => {
+      const next = Date.now() + remaining * 1000;
+      if (next - endsAt > 5000 && note) note.textContent = timer.dataset.msgExtended;
+      endsAt = next;
+      show();
+    };
     const show = () => {
       const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
       value.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
@@ -185,11 +200,12 @@
         const reply = await fetch(timer.dataset.statusUrl, { credentials: "same-origin" });
         const body = await reply.json();
         if (!body.open) { window.location.href = body.review_url; return; }
-        if (body.remaining !== null) endsAt = Date.now() + body.remaining * 1000;
+        if (body.remaining !== null) adopt(body.remaining);
       } catch { /* offline: keep counting locally */ } finally { syncing = false; }
     }
+    document.addEventListener("exam:remaining", (event) => adopt(event.detail));
     setInterval(show, 1000);
-    setInterval(sync, 30000);
+    setInterval(sync, 15000);
     document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
     show();
   }

@@ -1,7 +1,9 @@
-"""Exam journeys in a real browser: a timed exam from start to finish, and a server restart
-(with the network cut while it is down) in the middle of an attempt without losing an answer."""
+"""Exam journeys in a real browser: a timed exam from start to finish, a server restart
+(with the network cut while it is down) in the middle of an attempt without losing an answer,
+and a trainer giving extra time to a running attempt (two browsers)."""
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -282,3 +284,50 @@ def test_the_page_follows_the_server_clock_to_the_deadline(page, login, app):
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
         assert attempt.state == AttemptState.CLOSED_BY_TIMER and attempt.score == 1.0
+
+
+def test_a_trainer_extends_a_running_attempt_and_the_timer_follows(page, login, app, browser,
+                                                                    live_server):
+    """An outage: the trainer gives extra time from the results page (second browser); the
+    trainee's timer shows the new time without a reload, and the reason is on record."""
+    from tests.factories import DEFAULT_PASSWORD, make_user
+
+    username = login("trainee")
+    _exam_for(app, username, [single_choice("ext-one", right="对的", wrong=("错的",))],
+              time_limit_minutes=10, slug="extend-journey")
+    page.goto("/exams/mine")
+    page.get_by_role("button", name="开始作答").click()
+    expect(page.locator("#exam-timer")).to_contain_text("9:5")
+    attempt_id = page.locator("#attempt-form").get_attribute("data-attempt")
+    with app.app_context():
+        trainer_name = make_user(roles=["trainer"]).username
+        exam_id = db.session.scalar(db.select(Attempt.exam_id))
+
+    trainer = browser.new_context(base_url=live_server, locale="zh-CN",
+                                  viewport={"width": 1280, "height": 860})
+    desk = trainer.new_page()
+    desk.goto("/login")
+    desk.fill("#username", trainer_name)
+    desk.fill("#password", DEFAULT_PASSWORD)
+    desk.click("button[type=submit]")
+    desk.wait_for_url("**/")
+    desk.goto(f"/exams/manage/{exam_id}")
+    desk.locator(f"#extend-{attempt_id} summary").click()
+    desk.fill(f"#extend-minutes-{attempt_id}", "30")
+    desk.fill(f"#extend-reason-{attempt_id}", "网络中断 10:05-10:35")
+    desk.locator(f"#extend-{attempt_id} button[type=submit]").click()
+    expect(desk.locator(".flash-success")).to_contain_text("30")
+    expect(desk.locator("#extension-log")).to_contain_text("网络中断 10:05-10:35")
+    desk.screenshot(path=str(SCREENS / "exams-extend-trainer-zh.png"), full_page=True)
+    trainer.close()
+
+    # No reload: the page's next status poll (every 15 s) brings the server's new deadline.
+    expect(page.locator("#exam-timer .timer-value")).to_contain_text("39:", timeout=25000)
+    expect(page.locator("#timer-note")).to_contain_text("延长")
+    page.get_by_label("对的").check()
+    _wait_saved(page, 1)
+    page.screenshot(path=str(SCREENS / "exams-extend-trainee-zh.png"), full_page=True)
+    with app.app_context():
+        attempt = db.session.get(Attempt, int(attempt_id))
+        assert attempt.is_open and attempt.extensions[0].minutes == 30
+        assert attempt.deadline - attempt.started_at == timedelta(minutes=40)

@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from lms.auth.models import User
 from lms.evaluation import kpis, report, service
 from lms.evaluation.models import EvaluationEvent, SurveyResponse
 from lms.evaluation.service import Filters
@@ -50,7 +51,11 @@ def test_staff_assessment_names_who_meets_every_target(app_ctx):
 
 
 def test_survey_is_answered_once_and_shows_in_results(client, auth, app):
-    auth.as_role("trainee")
+    from tests.courses.factories import assign_to, make_course
+
+    user_id = auth.as_role("trainee")
+    with app.app_context():  # the survey is for people the course is assigned to
+        assign_to(make_course("service-basics"), db.session.get(User, user_id))
     page = "/evaluation/survey/course:service-basics"
     assert client.get(page).status_code == 200
     incomplete = auth.post(page, {"relevance_daily_work": "5"}, form_page=page)

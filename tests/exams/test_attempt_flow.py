@@ -144,8 +144,9 @@ def test_forged_ids_and_foreign_questions_are_refused_and_logged(app, auth, take
         forged = taker.save(attempt_id, slot, "o0000000000")
         foreign = taker.save(attempt_id, slot + 999, "anything")
         shapeless = taker.save(attempt_id, slot, {"not": "a choice"})
-    assert forged.status_code == 422 and forged.json["error"] == "invalid_response"
-    assert foreign.status_code == 404 and shapeless.status_code == 422
+    assert forged.status_code == 400 and forged.json["error"] == "invalid_response"
+    assert foreign.status_code == 404 and shapeless.status_code == 400
+    assert shapeless.json["field"] == "response"
     assert "question_not_in_attempt" in caplog.text and "invalid_response" in caplog.text
     with app.app_context():
         assert db.session.query(AnswerEvent).count() == 0

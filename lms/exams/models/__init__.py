@@ -4,6 +4,7 @@ from lms.exams.models.attempt import (
     Answer,
     AnswerEvent,
     Attempt,
+    AttemptExtension,
     AttemptQuestion,
     AttemptState,
     ManualGrade,
@@ -23,8 +24,8 @@ from lms.exams.models.exam import (
 )
 
 __all__ = [
-    "REVIEW_MOMENTS", "REVIEW_PARTS", "Answer", "AnswerEvent", "Attempt", "AttemptQuestion",
-    "AttemptState", "Certificate", "CertificatePolicy", "Exam", "ExamAssignment", "ExamItem",
-    "GradingMethod", "ManualGrade", "Question", "QuestionCategory", "QuestionVersion",
-    "RegradeRun", "TestKind", "default_review",
+    "REVIEW_MOMENTS", "REVIEW_PARTS", "Answer", "AnswerEvent", "Attempt", "AttemptExtension",
+    "AttemptQuestion", "AttemptState", "Certificate", "CertificatePolicy", "Exam",
+    "ExamAssignment", "ExamItem", "GradingMethod", "ManualGrade", "Question",
+    "QuestionCategory", "QuestionVersion", "RegradeRun", "TestKind", "default_review",
 ]

@@ -5,6 +5,8 @@ close date) and is the only clock that counts. Each save overwrites the ``Answer
 attempt question and appends an ``AnswerEvent``, so the history of confirmed writes is kept.
 Grades live on ``AttemptQuestion``; ``regraded_version_id`` records a corrected key used
 instead of the version the trainee saw (``version_id`` never changes).
+A trainer's extra time (an outage ate part of the time limit) moves ``deadline`` and leaves an
+``AttemptExtension`` row: who gave how many minutes, when, why, and the deadline before/after.
 """
 
 from datetime import datetime
@@ -57,16 +59,44 @@ class Attempt(db.Model):
     needs_grading: Mapped[bool] = mapped_column(default=False)
     #: Set once the final result was announced (``activity_result``).
     announced_at: Mapped[datetime | None]
+    #: When the trainee was first shown correctness, feedback or right answers of this
+    #: closed attempt; an attempt with such a review is never reopened.
+    review_revealed_at: Mapped[datetime | None]
 
     exam: Mapped[Exam] = relationship()
     user: Mapped[User] = relationship()
     questions: Mapped[list["AttemptQuestion"]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position")
+    extensions: Mapped[list["AttemptExtension"]] = relationship(
+        back_populates="attempt", order_by="AttemptExtension.id")
 
     @property
     def is_open(self) -> bool:
         """True while answers may still be saved."""
         return self.state == AttemptState.IN_PROGRESS
+
+
+class AttemptExtension(db.Model):
+    """Extra minutes a trainer gave one attempt, with the reason: the audit of a deadline move."""
+
+    __tablename__ = "exam_attempt_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id"), index=True)
+    minutes: Mapped[int]
+    #: Why (an outage, a fire alarm...), as the trainer wrote it.
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    old_deadline: Mapped[datetime]
+    new_deadline: Mapped[datetime]
+    #: True when the extension reopened an attempt the timer had closed.
+    reopened: Mapped[bool] = mapped_column(default=False)
+    #: True when given to every running attempt of the exam at once.
+    whole_exam: Mapped[bool] = mapped_column(default=False)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="extensions")
+    granted_by: Mapped[User] = relationship()
 
 
 class AttemptQuestion(db.Model):
