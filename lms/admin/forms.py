@@ -19,6 +19,10 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.formutil import choices
 
+#: What a user name and an employee number may hold; the bulk import applies the same rules.
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+EMPLOYEE_NO_PATTERN = r"^[A-Za-z0-9_-]+$"
+
 
 def role_choices():
     """Role names with their translated labels."""
@@ -42,10 +46,10 @@ class UserForm(FlaskForm):
 
     username = StringField(_l("User name"), validators=[
         DataRequired(), Length(max=64),
-        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, '.', '-' and '_' only."))])
+        Regexp(USERNAME_PATTERN, message=_l("Use letters, digits, '.', '-' and '_' only."))])
     employee_no = StringField(_l("Employee number"), validators=[
         DataRequired(), Length(max=32),
-        Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, '-' and '_' only."))])
+        Regexp(EMPLOYEE_NO_PATTERN, message=_l("Use letters, digits, '-' and '_' only."))])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=120)])
@@ -84,6 +88,12 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Choose at least one role."))
 
 
+def encoding_choices():
+    """Text encodings a CSV upload may be read with ('' = recognise it)."""
+    return choices([("", _l("Recognise automatically")), ("utf-8", "UTF-8"),
+                    ("gb18030", "GB18030 / GBK"), ("utf-16", "UTF-16")])
+
+
 class ImportForm(FlaskForm):
     """Upload a CSV or XLSX file of users."""
 
@@ -91,6 +101,8 @@ class ImportForm(FlaskForm):
         FileRequired(message=_l("Choose a file to upload.")),
         FileAllowed(["csv", "xlsx"], message=_l("Only .csv and .xlsx files are accepted.")),
     ])
+    encoding = SelectField(_l("Text encoding of a CSV file"), default="",
+                           choices=encoding_choices())
 
 
 class ConfirmForm(FlaskForm):

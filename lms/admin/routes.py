@@ -1,17 +1,28 @@
 """Administrator pages: the user list, user details and roles, resets, bulk import."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from lms.admin import service
+from lms import jobs
+from lms.admin import imports, service
 from lms.admin.forms import ConfirmForm, ImportForm, UserForm
 from lms.auth import service as auth_service
 from lms.auth import sessions
 from lms.auth.access import roles_required
 from lms.auth.models import Department, User, UserRole
 from lms.extensions import db
+from lms.tabular import CSV_MIMETYPE, download_response, write_csv
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -176,25 +187,51 @@ def unlock_user(user_id: int):
 @bp.route("/users/import", methods=["GET", "POST"])
 @roles_required("admin")
 def import_users():
-    """Bulk-create users from CSV/XLSX; any bad row stops the whole import."""
+    """Check a CSV/XLSX of users at once; a clean file is created by a background job."""
     form = ImportForm()
+    limits = {"rows": imports.MAX_IMPORT_ROWS, "lengths": imports.MAX_LENGTHS}
     if form.validate_on_submit():
         upload = form.file.data
-        report = service.check_import(upload.filename or "", upload.read())
+        report = imports.check_import(upload.filename or "upload", upload.read(),
+                                      form.encoding.data or None)
         if report.errors:
-            return render_template("admin/import.html", form=form, errors=report.errors), 400
-        created = service.apply_import(report)
-        flash(_("%(n)d users imported.", n=len(created)), "success")
-        return render_template("admin/import_done.html", created=created)
+            return render_template("admin/import.html", form=form, errors=report.errors,
+                                   limits=limits), 400
+        job = imports.start_import(report, current_user.id)
+        return redirect(url_for("admin.import_job", job_id=job.id))
     status = 400 if form.errors else 200
-    return render_template("admin/import.html", form=form, errors=[]), status
+    return render_template("admin/import.html", form=form, errors=[], limits=limits), status
+
+
+@bp.route("/users/import/jobs/<int:job_id>")
+@roles_required("admin")
+def import_job(job_id: int):
+    """Progress of a user import, then its outcome (temporary passwords shown once)."""
+    jobs.recover_interrupted()  # a restart leaves an in-process import "running": settle it
+    job = imports.import_job_for(job_id, current_user.id)
+    if job is None:
+        abort(404)
+    shown_before = job.status == "done" and bool(job.result.get("passwords_shown"))
+    users = imports.take_temporary_passwords(job) if job.status == "done" else []
+    return render_template("admin/import_job.html", job=job, users=users,
+                           shown_before=shown_before, interrupted=jobs.INTERRUPTED)
+
+
+@bp.route("/users/import/jobs/<int:job_id>/status")
+@roles_required("admin")
+def import_job_status(job_id: int):
+    """What a script polls: status, fraction done, error."""
+    job = imports.import_job_for(job_id, current_user.id)
+    if job is None:
+        abort(404)
+    return jsonify(job.as_status())
 
 
 @bp.route("/users/import/template.csv")
 @roles_required("admin")
 def import_template():
     """A CSV with the expected header and one example row."""
-    body = ("employee_no,name,department,roles,username,email,hired_on\n"
-            "E2001,张三,Hotline East,trainee,,,2026-11-02\n")
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=users-template.csv"})
+    body = write_csv([["E2001", "张三", "Hotline East", "trainee", "", "", "2026-11-02", ""]],
+                     ["employee_no", "name", "department", "roles", "username", "email",
+                      "hired_on", "password"])
+    return download_response(body, "users-template.csv", CSV_MIMETYPE)

@@ -2,8 +2,8 @@
 
 import secrets
 
-from lms.auth.models import Department, User
 from lms.auth import sessions
+from lms.auth.models import Department, User
 from lms.auth.service import hash_password
 from lms.extensions import db
 

@@ -9,8 +9,6 @@ published courses (drafts are ignored, as trainees cannot see them).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +21,7 @@ from lms.courses.models_progress import Assignment
 from lms.courses.progress import CourseProgress, ProgressBook
 from lms.extensions import db
 from lms.i18n import localized
+from lms.tabular import write_csv, write_xlsx
 
 EXPORT_COLUMNS = ("employee_no", "name", "department", "course", "due_on", "progress_percent",
                   "status", "overdue", "completed_at")
@@ -150,20 +149,9 @@ def export_rows(rows: list[Enrolment], language: str) -> list[list]:
 
 def to_csv(table: list[list]) -> bytes:
     """UTF-8 CSV with a byte-order mark so spreadsheet programs read the Chinese."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(table)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write_csv(table)
 
 
 def to_xlsx(table: list[list], sheet_title: str = "progress") -> bytes:
-    """An XLSX workbook with one sheet holding ``table``."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    for row in table:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """An XLSX workbook with one sheet holding ``table`` (names never run as formulas)."""
+    return write_xlsx(table, sheet_title=sheet_title)

@@ -32,6 +32,7 @@ from lms.evaluation.pdf import report_context
 from lms.evaluation.statistics import kpi_targets
 from lms.extensions import db
 from lms.reports.pdf import render_pdf
+from lms.tabular import CSV_MIMETYPE, download_response, write_csv
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 MANAGERS = ("trainer", "admin", "planner")
@@ -116,44 +117,67 @@ def report_pdf():
         "Content-Disposition": "attachment; filename=training-evaluation.pdf"})
 
 
-def _upload_page(kind: str, check, apply, template: str):
+def _upload_page(kind: str, check, template: str, max_rows: int):
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        checked = check(upload.filename or "upload", upload.read())
+        filename = upload.filename or "upload"
+        checked = check(filename, upload.read())
         if checked.errors:
-            return render_template(template, form=form, errors=checked.errors), 400
-        count = apply(checked.rows)
-        db.session.commit()
-        flash(_("%(n)d rows imported.", n=count), "success")
-        return redirect(url_for("evaluation.index"))
-    return render_template(template, form=form, errors=[]), 400 if form.errors else 200
+            return render_template(template, form=form, errors=checked.errors,
+                                   max_rows=max_rows), 400
+        job = imports.start_import(kind, checked, filename, current_user.id)
+        return redirect(url_for("evaluation.import_job", job_id=job.id))
+    return render_template(template, form=form, errors=[], max_rows=max_rows), \
+        400 if form.errors else 200
 
 
 @bp.route("/kpi/import", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def import_kpis():
     """Import monthly per-agent KPI figures; any bad row imports nothing."""
-    return _upload_page("kpi", imports.check_kpi_file, imports.apply_kpi_rows,
-                        "evaluation/import_kpi.html")
+    return _upload_page("kpi", imports.check_kpi_file, "evaluation/import_kpi.html",
+                        imports.MAX_KPI_ROWS)
 
 
 @bp.route("/pairs/import", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def import_pairs():
     """Import pre/post test scores; any bad row imports nothing."""
-    return _upload_page("pairs", imports.check_pair_file, imports.apply_pair_rows,
-                        "evaluation/import_pairs.html")
+    return _upload_page("pairs", imports.check_pair_file, "evaluation/import_pairs.html",
+                        imports.MAX_PAIR_ROWS)
+
+
+@bp.route("/imports/<int:job_id>")
+@roles_required("trainer", "admin")
+def import_job(job_id: int):
+    """Progress of a KPI or pre/post import (the page refreshes itself), then its outcome."""
+    jobs.recover_interrupted()  # a restart leaves in-process imports "running": settle them
+    job = imports.import_job_for(job_id, current_user.id)
+    if job is None:
+        abort(404)
+    return render_template("evaluation/import_job.html", job=job,
+                           interrupted=jobs.INTERRUPTED)
+
+
+@bp.route("/imports/<int:job_id>/status")
+@roles_required("trainer", "admin")
+def import_job_status(job_id: int):
+    """What a script polls: status, fraction done, error."""
+    job = imports.import_job_for(job_id, current_user.id)
+    if job is None:
+        abort(404)
+    return jsonify(job.as_status())
 
 
 @bp.route("/kpi/template.csv")
 @roles_required("trainer", "admin")
 def kpi_template():
     """A KPI CSV with the expected header and one example row."""
-    body = ("employee_no,month,response_on_time_rate,resolution_rate,satisfaction,"
-            "complaint_rate\nE1001,2026-11,98.5,96.0,92.3,0.3\n")
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=kpi-template.csv"})
+    body = write_csv([["E1001", "2026-11", 98.5, 96.0, 92.3, 0.3]],
+                     ["employee_no", "month", "response_on_time_rate", "resolution_rate",
+                      "satisfaction", "complaint_rate"])
+    return download_response(body, "kpi-template.csv", CSV_MIMETYPE)
 
 
 def _trainer_choices() -> list[tuple[str, str]]:
@@ -165,13 +189,25 @@ def _trainer_choices() -> list[tuple[str, str]]:
 @bp.route("/survey/<path:course_ref>", methods=["GET", "POST"])
 @signed_in
 def survey(course_ref: str):
-    """The post-course survey of one course; each trainee answers it once."""
-    course_ref = course_ref.strip()[:120]
-    if not course_ref:
-        abort(404)
-    existing = service.survey_response(current_user, course_ref)
-    if existing is not None:
-        return render_template("evaluation/survey_done.html", course_ref=course_ref)
+    """The post-course survey of one published course, for the people it is assigned to, once.
+
+    A made-up course is 404, someone the course is not assigned to 403; a variant spelling of
+    the reference (case, slashes, no ``course:``) is the same course and leads to its address.
+    """
+    try:
+        course = service.survey_for(current_user, course_ref)
+    except service.SurveyRefused as refused:
+        abort(refused.status)
+    db.session.commit()  # keeps assignments a standing assignment has just reached
+    canonical = service.canonical_course_ref(course)
+    if request.method == "GET" and course_ref != canonical:
+        return redirect(url_for("evaluation.survey", course_ref=canonical))
+    def done(status: int):
+        return render_template("evaluation/survey_done.html", course=course,
+                               course_ref=canonical), status
+
+    if service.survey_response(current_user, canonical) is not None:
+        return done(409 if request.method == "POST" else 200)
     form = SurveyForm(trainers=_trainer_choices())
     survey_spec, missing, values = load_survey(), [], {}
     if form.validate_on_submit():
@@ -179,12 +215,15 @@ def survey(course_ref: str):
         values = request.form
         if not missing:
             trainer_id = int(form.trainer.data) if form.trainer.data else None
-            service.submit_survey(current_user, course_ref, answers, free, trainer_id)
+            try:
+                service.submit_survey(current_user, course, answers, free, trainer_id)
+            except service.SurveyRefused:
+                return done(409)
             db.session.commit()
             flash(_("Thank you. Your answers were saved."), "success")
-            return redirect(url_for("evaluation.survey", course_ref=course_ref))
+            return redirect(url_for("evaluation.survey", course_ref=canonical))
     elif request.method == "POST":
         abort(400)
     return render_template("evaluation/survey.html", form=form, survey=survey_spec,
-                           course_ref=course_ref, missing=missing, values=values), \
-        400 if missing else 200
+                           course=course, course_ref=canonical, missing=missing,
+                           values=values), 400 if missing else 200

@@ -7,9 +7,6 @@ their options by opaque id, so the distractor table can name each option's text.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 
 from lms.auth.models import User
@@ -17,6 +14,7 @@ from lms.exams import item_analysis
 from lms.exams.bank_service import definition_of
 from lms.exams.models import Attempt, AttemptState, Exam
 from lms.extensions import db
+from lms.tabular import write_csv, write_xlsx
 from question_bank.grading import FRACTION_EPSILON
 from question_bank.model import QuestionType
 
@@ -108,28 +106,14 @@ def export_rows(exam: Exam) -> list[tuple]:
              "" if a.passed is None else ("yes" if a.passed else "no")) for a in attempts]
 
 
-def export_csv(exam: Exam) -> str:
-    """The exam's results as CSV text (UTF-8 with BOM so spreadsheet programs read Chinese)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(export_rows(exam))
-    return "\ufeff" + buffer.getvalue()
+def export_csv(exam: Exam) -> bytes:
+    """The exam's results as CSV (UTF-8 with BOM so spreadsheet programs read Chinese)."""
+    return write_csv(export_rows(exam), EXPORT_HEADER)
 
 
 def export_xlsx(exam: Exam) -> bytes:
-    """The exam's results as an XLSX workbook."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "results"
-    sheet.append(EXPORT_HEADER)
-    for row in export_rows(exam):
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The exam's results as an XLSX workbook (names never run as formulas)."""
+    return write_xlsx(export_rows(exam), EXPORT_HEADER, sheet_title="results")
 
 
 def paired_gain(exam: Exam) -> dict | None:

@@ -15,10 +15,12 @@ from lms.exams.forms import ChoiceQuestionForm, ConfirmForm, ImportForm, Questio
 from lms.exams.models import Question, QuestionVersion, RegradeRun
 from lms.exams.routes import bp, language
 from lms.extensions import db
+from lms.tabular import content_disposition
 from question_bank import qtypes
-from question_bank.formats.yaml_native import read_yaml
+from question_bank.formats.yaml_native import BankLoader, read_yaml
 from question_bank.grading import ReviewOptions
 from question_bank.model import Curriculum, Difficulty, QuestionType
+from scenarios import safe_yaml
 
 TRAINERS = ("trainer", "admin")
 
@@ -75,7 +77,10 @@ def _parse_definition(text: str, key: str | None):
 
 
 def _as_bank(text: str) -> str:
-    data = yaml.safe_load(text) if text.strip() else None
+    try:  # bounded: the text comes from the browser; read_yaml reports what is wrong with it
+        data = safe_yaml.load(text, BankLoader) if text.strip() else None
+    except yaml.YAMLError:
+        return text
     if not isinstance(data, dict):
         return text
     curriculum = data.pop("curriculum", None) or Curriculum.SERVICE_STANDARDS.value
@@ -195,7 +200,7 @@ def manage_export():
     text, skipped = transfer.export(category, file_format, request.args.get("lang", language()))
     suffix = {"gift": "gift.txt", "xml": "xml", "yaml": "yaml"}[file_format]
     name = (category.replace("/", "-") or "bank") + "." + suffix
-    headers = {"Content-Disposition": f"attachment; filename={name}"}
+    headers = {"Content-Disposition": content_disposition(name)}  # RFC 5987: Chinese names
     if skipped:
         headers["X-Skipped-Questions"] = ",".join(item.key or "" for item in skipped)[:500]
     return Response(text, mimetype="text/plain; charset=utf-8", headers=headers)

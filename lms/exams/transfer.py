@@ -5,13 +5,20 @@ and a clean file is previewed with new questions, new versions of existing keys 
 duplicates flagged. ``apply_import`` parses the same bytes again and saves every question
 in one transaction, or nothing. The uploaded bytes wait between the two steps in the upload
 folder under a random token, so the preview and the import see the same file.
+
+A preview left unconfirmed is removed after ``PREVIEW_MAX_AGE_SECONDS`` (a day): at every new
+upload, and by ``flask --app lms exams sweep-previews``. Confirming takes the upload out of the
+folder first, so a preview is imported at most once; an expired, removed or already confirmed
+token is simply unknown (``apply_import`` returns None and the page asks for a new upload).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +28,17 @@ from sqlalchemy import select
 from lms.exams import bank_service
 from lms.exams.models import Question, QuestionVersion
 from lms.extensions import db
+from lms.tabular import TabularError, decode_upload
 from question_bank.formats.preview import preview
+from question_bank.issues import issue, result_from
 
 FORMATS = ("gift", "xml", "yaml", "csv")
 EXPORT_FORMATS = ("gift", "xml", "yaml")
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+#: How long an unconfirmed import preview is kept.
+PREVIEW_MAX_AGE_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}\Z")
+_SUFFIXES = (".bin", ".json")
+log = logging.getLogger("lms.exams")
 
 
 @dataclass
@@ -42,10 +55,15 @@ def parse(data: bytes, request: ImportRequest):
     """The ``ImportResult`` of the uploaded bytes in the chosen format."""
     options = {"language": request.language, "category": request.category or "imported"}
     name = request.filename or f"upload.{request.format}"
+    if request.format in ("gift", "yaml"):
+        try:
+            text = decode_upload(data, name)
+        except TabularError:  # never guess with replacement characters: refuse, naming the file
+            return result_from([], [issue("file.encoding")], file=name)
     if request.format == "gift":
         from question_bank.formats.gift import read_gift
 
-        return read_gift(_text(data), name, **options)
+        return read_gift(text, name, **options)
     if request.format == "xml":
         from question_bank.formats.moodle_xml import read_moodle_xml
 
@@ -56,14 +74,7 @@ def parse(data: bytes, request: ImportRequest):
         return read_csv_bytes(data, name, **options)
     from question_bank.formats.yaml_native import read_yaml
 
-    return read_yaml(_text(data), name, shipped=False)
-
-
-def _text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+    return read_yaml(text, name, shipped=False)
 
 
 def _existing() -> tuple[dict[str, str], set[str]]:
@@ -86,8 +97,30 @@ def _folder() -> Path:
     return folder
 
 
+def sweep_previews(max_age_seconds: float = PREVIEW_MAX_AGE_SECONDS) -> int:
+    """Remove the previews older than ``max_age_seconds``; returns how many were removed."""
+    cutoff = time.time() - max_age_seconds
+    removed = set()
+    for path in _folder().iterdir():
+        if path.suffix not in _SUFFIXES:
+            continue
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.add(path.stem)
+        except FileNotFoundError:  # a confirm or another sweep took it meanwhile
+            continue
+    if removed:
+        log.info("removed %d unconfirmed question import previews", len(removed))
+    return len(removed)
+
+
 def stash(data: bytes, request: ImportRequest) -> str:
-    """Keep an upload until the trainer confirms it; returns its token."""
+    """Keep an upload until the trainer confirms it; returns its token.
+
+    Previews older than a day are removed first, so unconfirmed uploads do not pile up.
+    """
+    sweep_previews()
     token = secrets.token_urlsafe(24)
     (_folder() / f"{token}.bin").write_bytes(data)
     (_folder() / f"{token}.json").write_text(json.dumps(request.__dict__))
@@ -95,18 +128,45 @@ def stash(data: bytes, request: ImportRequest) -> str:
 
 
 def unstash(token: str) -> tuple[bytes, ImportRequest] | None:
-    """The upload stored under ``token``, or None when unknown."""
+    """The upload stored under ``token``, or None when unknown, expired or unreadable."""
     if not _TOKEN.match(token or ""):
         return None
     data_file, meta_file = _folder() / f"{token}.bin", _folder() / f"{token}.json"
-    if not data_file.exists() or not meta_file.exists():
+    try:
+        if meta_file.stat().st_mtime < time.time() - PREVIEW_MAX_AGE_SECONDS:
+            _discard(token)
+            return None
+        return data_file.read_bytes(), ImportRequest(**json.loads(meta_file.read_text()))
+    except FileNotFoundError:  # never stored, swept, or confirmed already
         return None
-    return data_file.read_bytes(), ImportRequest(**json.loads(meta_file.read_text()))
+    except (ValueError, TypeError) as error:  # a damaged meta file: treat as gone
+        log.warning("unreadable question import preview %s: %s", token, error)
+        _discard(token)
+        return None
+
+
+def _discard(token: str) -> None:
+    for suffix in _SUFFIXES:
+        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def _take(token: str) -> tuple[bytes, ImportRequest] | None:
+    """The stashed upload, removed from the folder; None if gone (or taken by another click)."""
+    found = unstash(token)
+    if found is None:
+        return None
+    try:
+        (_folder() / f"{token}.json").unlink()  # atomic: only one confirm gets past this
+    except FileNotFoundError:
+        return None
+    (_folder() / f"{token}.bin").unlink(missing_ok=True)
+    return found
 
 
 def apply_import(token: str, user_id: int) -> list[str] | None:
-    """Save every question of a stashed clean upload; None if the token or file is bad."""
-    found = unstash(token)
+    """Save every question of a stashed clean upload; None if the token is unknown, expired
+    or already used, or the file is no longer clean."""
+    found = _take(token)
     if found is None:
         return None
     data, request = found
@@ -120,8 +180,6 @@ def apply_import(token: str, user_id: int) -> list[str] | None:
         if saved.created or saved.new_version:
             stored.append(question.key)
     db.session.commit()
-    for suffix in (".bin", ".json"):
-        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
     return stored
 
 

@@ -1,14 +1,16 @@
-"""CSV and XLSX exports of every table a run shows (headers in the reader's language)."""
+"""CSV and XLSX exports of every table a run shows (headers in the reader's language).
 
-import csv
-import io
+Scenario, queue, group and variant names are planners' text: :mod:`lms.tabular` writes them
+so that a spreadsheet never runs them as formulas.
+"""
 
 from flask_babel import gettext as _
 
 from lms.planning import analysis
 from lms.planning.models import PlanningRun
+from lms.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIMETYPE
 
 
 def _ci(cell) -> list:
@@ -84,15 +86,5 @@ def table_rows(run: PlanningRun, table: str, lang: str) -> list[list] | None:
 def encode(rows: list[list], fmt: str, sheet: str) -> tuple[bytes, str]:
     """The rows as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX bytes and mimetype."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.title = sheet[:31]
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), XLSX
+        return write_csv(rows), CSV_MIMETYPE
+    return write_xlsx(rows, sheet_title=sheet), XLSX

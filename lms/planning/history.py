@@ -5,16 +5,22 @@ Input: a CSV or XLSX with the columns ``date`` (YYYY-MM-DD), ``interval_start`` 
 same weekday and interval over the history (or of all days), multiplied by a scale factor;
 the day total becomes ``calls_per_day`` and the relative volumes become the arrival shape.
 The file is read completely before anything is used, and the first problem of each row is
-reported with its row number and column; with any problem nothing is imported.
+reported with its row number and column; with any problem nothing is imported. Files are read
+by :mod:`lms.tabular` (UTF-8, UTF-16 or GB18030 CSV, or XLSX), at most :data:`MAX_ROWS` rows.
 """
 
-import csv
-import io
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from lms.tabular import TabularError, read_table
+
 REQUIRED_COLUMNS = ("date", "interval_start", "offered", "handled", "aht")
+#: Most data rows of one file: a year of 15-minute intervals (35,040) fits.
+MAX_ROWS = 50_000
+#: Key of the spreadsheet row number in the dicts of :func:`read_rows`.
+ROW_KEY = "#row"
 #: Weights per day the scenario loader accepts, by interval length in minutes.
 SLOTS_BY_MINUTES = {60: 24, 30: 48, 15: 96}
 
@@ -49,25 +55,22 @@ class Profile:
     days: int
 
 
-def read_rows(filename: str, content: bytes) -> list[dict]:
-    """Rows of a CSV or XLSX file as dicts keyed by lower-case header (row 2 = first data)."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        text = content.decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
+def read_rows(filename: str, content: bytes, encoding: str | None = None) -> list[dict]:
+    """Rows of a CSV or XLSX file as dicts keyed by lower-case header, with the spreadsheet
+    row number under :data:`ROW_KEY`; :class:`HistoryError` for an unreadable file."""
+    try:
+        table = read_table(content, filename, max_rows=MAX_ROWS, encoding=encoding)
+    except TabularError as error:
+        raise HistoryError([str(error)]) from error
+    if not table.header:
         raise HistoryError(["the file is empty"])
-    header = [str(h or "").strip().lower() for h in rows[0]]
+    header = [title.strip().lower() for title in table.header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise HistoryError([f"row 1: missing column(s) {', '.join(missing)}; required: "
                             f"{', '.join(REQUIRED_COLUMNS)}"])
-    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v not in (None, "")
-                                                                       for v in r)]
+    return [{**dict(zip(header, row.cells, strict=False)), ROW_KEY: row.number}
+            for row in table.rows]
 
 
 def _day(value) -> date:
@@ -90,9 +93,14 @@ def _minute(value) -> int:
 
 def _count(value) -> float:
     number = float(str(value).strip())
-    if number < 0 or number != number:
+    if number < 0 or not math.isfinite(number):
         raise ValueError(value)
     return number
+
+
+def _excerpt(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 PARSERS = (("date", _day, "a date YYYY-MM-DD"), ("interval_start", _minute, "a time HH:MM"),
@@ -104,13 +112,14 @@ def parse(rows: list[dict]) -> list[Observation]:
     """Observations from rows; :class:`HistoryError` naming every bad row and column."""
     problems, observations = [], []
     for number, row in enumerate(rows, start=2):
+        number = row.get(ROW_KEY, number)
         values = {}
         for column, parser, expected in PARSERS:
             try:
                 values[column] = parser(row.get(column))
             except (ValueError, TypeError, AttributeError):
-                problems.append(f"row {number}, column {column}: {row.get(column)!r} is not "
-                                f"{expected}")
+                problems.append(f"row {number}, column {column}: "
+                                f"{_excerpt(row.get(column))} is not {expected}")
                 break
         else:
             observations.append(Observation(values["date"], values["interval_start"],

@@ -229,8 +229,10 @@ def _import(form):
     try:
         scale = float(form.scale.data or 1)
     except ValueError as error:
-        raise history.HistoryError([f"scale factor: {form.scale.data!r} is not a number"]) \
+        raise history.HistoryError([f"scale factor: {form.scale.data[:60]!r} is not a number"]) \
             from error
+    if not -1e9 < scale < 1e9:  # NaN and infinity parse as floats
+        raise history.HistoryError([f"scale factor: {form.scale.data[:60]!r} is not a number"])
     found = history.profile(observations, weekday, scale)
     kind, _sep, ref = form.base.data.partition(":")
     if kind == "own":

@@ -1,10 +1,12 @@
 """KPI and pre/post imports: every bad row named, nothing imported; good files stored."""
 
 import io
+import re
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from lms import jobs
 from lms.evaluation.models import KpiMonth, PrePostPair
 from lms.extensions import db
 from tests.factories import make_user
@@ -19,6 +21,17 @@ def _upload(auth, page, name, data):
                      content_type="multipart/form-data")
 
 
+def _imported(auth, client, page, name, data) -> str:
+    """Upload a clean file, wait for its background job, return the outcome page."""
+    response = _upload(auth, page, name, data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    job_id = int(re.search(r"/evaluation/imports/(\d+)$", response.location).group(1))
+    jobs.wait(job_id, timeout=60)
+    outcome = client.get(response.location)
+    assert outcome.status_code == 200
+    return outcome.get_data(as_text=True)
+
+
 def _count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(model.id)))
@@ -29,9 +42,9 @@ def test_good_kpi_csv_is_imported_and_reimport_replaces(client, auth, app):
     with app.app_context():
         make_user(employee_no="E7001")
     body = HEADER + "E7001,2026-10,98.5,96,92.5,0.3\n"
-    assert _upload(auth, KPI_PAGE, "kpi.csv", body.encode()).status_code == 302
+    assert 'id="import-outcome"' in _imported(auth, client, KPI_PAGE, "kpi.csv", body.encode())
     again = HEADER + "E7001,2026-10,99,96,93,0.2\n"
-    assert _upload(auth, KPI_PAGE, "kpi.csv", again.encode()).status_code == 302
+    _imported(auth, client, KPI_PAGE, "kpi.csv", again.encode())
     with app.app_context():
         row = db.session.scalar(select(KpiMonth))
         assert row.month == "2026-10" and row.satisfaction == 93
@@ -83,7 +96,7 @@ def test_pre_post_import_checks_scores_against_max(client, auth, app):
     assert _count(app, PrePostPair) == 0
     good = ("employee_no,test,pre,post,max,completed_on\n"
             "E7101,service-standards,40,85,100,2026-09-30\n")
-    assert _upload(auth, PAIR_PAGE, "pairs.csv", good.encode()).status_code == 302
+    _imported(auth, client, PAIR_PAGE, "pairs.csv", good.encode())
     assert _count(app, PrePostPair) == 1
 
 
@@ -91,3 +104,31 @@ def test_trainees_cannot_import(client, auth, app):
     auth.as_role("trainee")
     assert client.get(KPI_PAGE).status_code == 403
     assert client.get("/evaluation/").status_code == 403
+
+
+def test_pre_post_reimport_replaces_and_long_fields_are_row_errors(client, auth, app):
+    auth.as_role("trainer")
+    with app.app_context():
+        make_user(employee_no="E7201")
+    head = "employee_no,test,pre,post,max,category\n"
+    _imported(auth, client, PAIR_PAGE, "p.csv", (head + "E7201,t1,40,80,100,c\n").encode())
+    _imported(auth, client, PAIR_PAGE, "p.csv", (head + "E7201,t1,50,90,100,c\n"
+                                                 "E7201,t2,10,20,100,\n").encode())
+    with app.app_context():
+        pairs = {p.test: p for p in db.session.scalars(select(PrePostPair))}
+        assert pairs["t1"].pre == 50 and pairs["t1"].post == 90 and pairs["t2"].category is None
+    long_test = "t" * 121
+    response = _upload(auth, PAIR_PAGE, "p.csv",
+                       (head + f"E7201,{long_test},1,2,3,\nE7201,t3,nan,inf,100,\n").encode())
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "121" in text and "120" in text and "test" in text
+    assert "pre" in text and "post" in text
+    assert _count(app, PrePostPair) == 2
+
+
+def test_import_pages_state_their_row_limits(client, auth):
+    auth.as_role("trainer")
+    for page in (KPI_PAGE, PAIR_PAGE):
+        body = client.get(page).get_data(as_text=True)
+        assert 'id="import-limits"' in body and "50000" in body
