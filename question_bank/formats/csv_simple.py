@@ -25,7 +25,7 @@ feedback_a..h      no        feedback for each option
 (*) ``correct`` or the weights. Without weights a multiple-choice question splits 100 % among
 the right options and -100 % among the wrong ones, so ticking everything earns nothing.
 Files saved by Excel as UTF-8 (with or without BOM) read as is; a file that is not UTF-8 is read
-as GB18030 (Chinese Excel's default) with a warning.
+as GB18030 (Chinese Excel's default) with a warning, and bytes that are neither are refused.
 """
 
 from __future__ import annotations
@@ -235,13 +235,22 @@ def read_csv(text: str, file: str | None = None, *, language: str,
 
 
 def read_csv_bytes(data: bytes, file: str | None = None, **options) -> ImportResult:
-    """``read_csv`` of raw bytes: UTF-8 (BOM or not), else GB18030 with a warning."""
+    """``read_csv`` of raw bytes: UTF-8 (BOM or not), else strict GB18030 with a warning.
+
+    Bytes that are neither are refused (``file.encoding``), never decoded with replacement
+    characters. (The web import decodes with ``lms.tabular.decode_upload`` before this.)
+    """
     try:
         return read_csv(data.decode("utf-8-sig"), file, **options)
     except UnicodeDecodeError:
-        result = read_csv(data.decode("gb18030", errors="replace"), file, **options)
-        warning = issue("csv.gb18030").located(file=file)
-        return ImportResult(result.questions, result.errors, result.warnings + (warning,))
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return result_from([], [issue("file.encoding")], file=file)
+    result = read_csv(text, file, **options)
+    warning = issue("csv.gb18030").located(file=file)
+    return ImportResult(result.questions, result.errors, result.warnings + (warning,))
 
 
 def load_csv(path: str | Path, **options) -> ImportResult:
