@@ -132,8 +132,8 @@ def refuse_nul_bytes():
             try:
                 sources["json"] = request.get_json(silent=True)
             except RecursionError:
-                abort(400, description=_("The JSON body is nested too deeply. "
-                                         "Nothing was changed."))
+                return _refused("body", _("%(field)s: the JSON is nested too deeply. "
+                                          "Nothing was changed.", field="body"))
     for source, value in sources.items():
         found = _nul_at(value)
         if found:
@@ -141,9 +141,19 @@ def refuse_nul_bytes():
             field = re.sub(r"\.\d+$", "", field)[:60] if source != "path" else "path"
             log.info("refused a NUL byte in %s %s: %s", request.method, request.path[:80],
                      field)
-            abort(400, description=_(
+            return _refused(field, _(
                 "The value of %(field)s contains a character that is not allowed (NUL). "
                 "Nothing was changed.", field=field))
+    return None
+
+
+def _refused(field: str, message: str):
+    """A 400 before any view ran: JSON ``{error, field}`` for JSON clients, else the page."""
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        # ``error`` carries the message for pages that show it as is (drills), ``message``
+        # and ``field`` are what the exam page reads.
+        return {"error": message, "message": message, "field": field}, 400
+    abort(400, description=message)
 
 
 def _template_globals() -> dict:
