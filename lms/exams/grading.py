@@ -101,11 +101,21 @@ def announce_if_final(attempt: Attempt) -> None:
     """Send ``activity_result`` once the attempt is closed and nothing waits for a trainer."""
     if attempt.is_open or attempt.needs_grading or attempt.announced_at is not None:
         return
-    db.session.flush()
-    score, passed = exam_result(attempt.exam, attempt.user_id)
     attempt.announced_at = utcnow()
-    signals.activity_result.send("exam", user_id=attempt.user_id, ref=attempt.exam.ref,
-                                 passed=passed, score=score, at=attempt.submitted_at)
+    announce_standing(attempt.user_id, attempt.exam, at=attempt.submitted_at)
+
+
+def announce_standing(user_id: int, exam: Exam, at=None) -> None:
+    """Send the person's *current* result on ``exam`` (by its grading method).
+
+    Called whenever that result may have changed: an attempt became final, a regrade or a
+    trainer's override changed a mark. Courses take the latest result per reference as the
+    truth, so a pass that a regrade took away no longer counts.
+    """
+    db.session.flush()
+    score, passed = exam_result(exam, user_id)
+    signals.activity_result.send("exam", user_id=user_id, ref=exam.ref, passed=passed,
+                                 score=score, at=at or utcnow())
 
 
 # --- essays ------------------------------------------------------------------------------
