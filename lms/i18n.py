@@ -1,4 +1,4 @@
-"""Language choice per user and the gettext catalogs.
+"""Language and time zone per user, and the gettext catalogs.
 
 Catalogs live beside the code that uses them: ``lms/translations`` for the shared
 strings and ``lms/<feature>/translations`` for a feature's own, all in the ``messages``
@@ -6,11 +6,15 @@ domain; Flask-Babel merges them. The ``.po`` files are the source; ``.mo`` files
 compiled from them when missing or older, so a fresh clone needs no build step.
 """
 
+import zoneinfo
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_timezone
 from flask_login import current_user
 
 LMS_DIR = Path(__file__).resolve().parent
@@ -51,6 +55,56 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
+
+
+def select_timezone() -> str:
+    """The user's own time zone, else the site's (``BABEL_DEFAULT_TIMEZONE``)."""
+    if has_request_context() and current_user.is_authenticated:
+        zone = getattr(current_user, "time_zone", None)
+        if zone and zone in available_zones():
+            return zone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def available_zones() -> frozenset[str]:
+    """Every IANA time zone name this machine knows."""
+    return _zones()
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+#: Zones offered first in pickers (the teams this platform serves most often).
+COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
+                "Asia/Tokyo", "Asia/Kolkata", "Europe/London", "Europe/Berlin",
+                "America/New_York", "America/Los_Angeles", "UTC")
+
+
+def local_text(stored: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored naive-UTC time as text in the person's (or, in jobs, the site's) zone."""
+    if stored is None:
+        return ""
+    from flask_babel import format_datetime
+
+    return format_datetime(stored, pattern)
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A naive time typed in the person's zone → naive UTC for storage."""
+    if local is None:
+        return None
+    zone = zoneinfo.ZoneInfo(str(get_timezone()))
+    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(stored: datetime | None) -> datetime | None:
+    """A stored naive-UTC time → naive time in the person's zone (for form inputs)."""
+    if stored is None:
+        return None
+    zone = zoneinfo.ZoneInfo(str(get_timezone()))
+    return stored.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
 
 
 def localized(mapping: dict | None, locale: str | None = None) -> str:

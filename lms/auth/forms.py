@@ -62,3 +62,18 @@ class EndSessionForm(FlaskForm):
     """End one session (its number) or ``all`` sessions but the current one."""
 
     session_id = HiddenField(validators=[DataRequired(), Length(max=20)])
+
+
+class PreferencesForm(FlaskForm):
+    """A person's own settings: the time zone times are shown and entered in."""
+
+    time_zone = SelectField(_l("Time zone"), default="")
+
+    def __init__(self, *args, site_zone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.i18n import COMMON_ZONES, available_zones
+
+        rest = sorted(available_zones() - set(COMMON_ZONES))
+        self.time_zone.choices = choices(
+            [("", _l("Same as the site (%(zone)s)", zone=site_zone))]
+            + [(zone, zone.replace("_", " ")) for zone in (*COMMON_ZONES, *rest)])

@@ -74,6 +74,8 @@ class User(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     #: Interface language, ``zh`` or ``en``; None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(8))
+    #: IANA time zone for showing and entering times; None follows the site's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(40))
     #: Deactivated users cannot sign in; their records stay for the archive.
     active: Mapped[bool] = mapped_column(default=True)
     #: Set after an administrator resets the password: the next sign-in must change it.

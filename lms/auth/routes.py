@@ -2,13 +2,30 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from lms.auth import sessions
 from lms.auth.access import public, signed_in
-from lms.auth.forms import ChangePasswordForm, EndSessionForm, LanguageForm, LoginForm
+from lms.auth.models import utcnow
+from lms.auth.forms import (
+    ChangePasswordForm,
+    EndSessionForm,
+    LanguageForm,
+    LoginForm,
+    PreferencesForm,
+)
 from lms.auth.service import LoginOutcome, authenticate, change_password
 from lms.extensions import db
 
@@ -97,6 +114,22 @@ def password():
               "success")
         return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/preferences", methods=["GET", "POST"])
+@signed_in
+def preferences():
+    """One's own time zone (language is switched from every page's header)."""
+    site_zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    form = PreferencesForm(site_zone=site_zone, time_zone=current_user.time_zone or "")
+    if form.validate_on_submit():
+        current_user.time_zone = form.time_zone.data or None
+        db.session.commit()
+        flash(_("Preferences saved. Times are now shown in %(zone)s.",
+                zone=form.time_zone.data or site_zone), "success")
+        return redirect(url_for("auth.preferences"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/preferences.html", form=form, now=utcnow()), status
 
 
 @bp.route("/account/sessions", methods=["GET"])

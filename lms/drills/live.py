@@ -9,6 +9,7 @@ from lms.auth.models import User
 from lms.drills import clock, narrative, replay, scoring, service, steps
 from lms.drills.models import Drill, DrillAction
 from lms.extensions import db
+from lms.i18n import local_text
 from lms.reports.charts import Series, line_chart
 from simulation.drill_actions import ACTION_TYPES
 
@@ -112,7 +113,7 @@ def drill_info(drill: Drill, lang: str) -> dict:
     """Plain facts about the drill for the report header."""
     return {"id": drill.id, "title": drill.title(lang), "trainee": drill.trainee.name,
             "trainer": drill.trainer.name if drill.trainer else "—",
-            "finished_at": drill.finished_at.strftime("%Y-%m-%d %H:%M")
+            "finished_at": local_text(drill.finished_at)
             if drill.finished_at else "—", "compression": drill.compression,
             "seed": drill.seed, "score": drill.score}
 

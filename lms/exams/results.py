@@ -14,6 +14,7 @@ from lms.exams import item_analysis
 from lms.exams.bank_service import definition_of
 from lms.exams.models import Attempt, AttemptState, Exam
 from lms.extensions import db
+from lms.i18n import local_text
 from lms.tabular import write_csv, write_xlsx
 from question_bank.grading import FRACTION_EPSILON
 from question_bank.model import QuestionType
@@ -98,8 +99,8 @@ def export_rows(exam: Exam) -> list[tuple]:
     attempts = db.session.scalars(select(Attempt).join(User).where(Attempt.exam_id == exam.id)
                                   .order_by(User.employee_no, Attempt.number))
     return [(a.user.employee_no, a.user.name, exam.slug, a.number, a.state,
-             a.started_at.isoformat(timespec="seconds"),
-             a.submitted_at.isoformat(timespec="seconds") if a.submitted_at else "",
+             local_text(a.started_at, "yyyy-MM-dd HH:mm:ss"),
+             local_text(a.submitted_at, "yyyy-MM-dd HH:mm:ss"),
              None if a.points is None else round(a.points, 2),
              None if a.max_points is None else round(a.max_points, 2),
              None if a.score is None else round(100 * a.score, 1),

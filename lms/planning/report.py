@@ -5,7 +5,7 @@ The same :func:`context` feeds the HTML page and the PDF, so they cannot disagre
 
 from flask_babel import gettext as _
 
-from lms.i18n import localized
+from lms.i18n import local_text, localized
 from lms.planning import analysis
 from lms.planning.models import PlanningRun
 from lms.reports.charts import Series, bar_chart, heatmap, line_chart
@@ -98,7 +98,7 @@ def context(run: PlanningRun, lang: str) -> dict:
                 run_info={"id": run.id, "kind": run.kind, "label": run.label,
                           "owner": run.owner.name, "seed": run.seed,
                           "replications": run.replications,
-                          "created_at": run.created_at.strftime("%Y-%m-%d %H:%M")})
+                          "created_at": local_text(run.created_at)})
     return data
 
 

@@ -1,6 +1,6 @@
 """Sessions a person can see and end, in several browsers at once (issue 10, items 2-4).
 
-A trainee signed in on a shared PC and on a phone ends the other session from "Sessions";
+A trainee signed in on a shared PC and on a phone ends the other session from "My account";
 an administrator deactivates someone whose page is open; a colleague locked out by typos is
 unlocked by the administrator. Each person is a separate browser context.
 """
@@ -46,7 +46,8 @@ def test_trainee_signs_out_the_phone_from_the_pc(app, person, tmp_path):
     phone.goto("/account/sessions")
     expect(phone.get_by_text("Chrome · Linux").first).to_be_visible()
     phone.screenshot(path=str(tmp_path / "sessions-phone-en.png"), full_page=True)
-    pc.get_by_role("link", name="登录设备").click()
+    pc.get_by_role("link", name="我的账户").click()
+    pc.get_by_role("link", name="您的登录设备").click()
     expect(pc.get_by_role("heading", name="您的登录设备")).to_be_visible()
     expect(pc.locator("#session-list li")).to_have_count(2)
     expect(pc.get_by_text("当前浏览器", exact=True)).to_be_visible()
