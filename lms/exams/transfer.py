@@ -30,7 +30,7 @@ from lms.exams.models import Question, QuestionVersion
 from lms.extensions import db
 from lms.tabular import TabularError, decode_upload
 from question_bank.formats.preview import preview
-from question_bank.issues import issue, result_from
+from question_bank.issues import ImportResult, issue, result_from
 
 FORMATS = ("gift", "xml", "yaml", "csv")
 EXPORT_FORMATS = ("gift", "xml", "yaml")
@@ -51,7 +51,26 @@ class ImportRequest:
     filename: str
 
 
-def parse(data: bytes, request: ImportRequest):
+#: One question import reads at most this many bytes and questions (checked before and after
+#: parsing), so a preview stays a matter of seconds; larger banks are split into files.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_QUESTIONS = 5000
+
+
+def parse(data: bytes, request: ImportRequest) -> ImportResult:
+    """The ``ImportResult`` of the uploaded bytes, refused whole when over the limits."""
+    name = request.filename or f"upload.{request.format}"
+    if len(data) > MAX_IMPORT_BYTES:
+        return result_from([], [issue("file.too_large", limit=MAX_IMPORT_BYTES // 2**20)],
+                           file=name)
+    result = _parse(data, request)
+    if len(result.questions) > MAX_IMPORT_QUESTIONS:
+        return result_from([], [issue("file.too_many", count=len(result.questions),
+                                      limit=MAX_IMPORT_QUESTIONS)], file=name)
+    return result
+
+
+def _parse(data: bytes, request: ImportRequest) -> ImportResult:
     """The ``ImportResult`` of the uploaded bytes in the chosen format."""
     options = {"language": request.language, "category": request.category or "imported"}
     name = request.filename or f"upload.{request.format}"

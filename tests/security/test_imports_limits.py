@@ -119,3 +119,15 @@ def test_the_question_editor_refuses_a_long_key(app, client, auth):
     assert "最多允许 80 个" in html.unescape(response.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(select(func.count(Question.id))) == 0
+
+
+def test_a_question_import_states_and_keeps_its_limits(app_ctx, monkeypatch):
+    from lms.exams import transfer
+
+    monkeypatch.setattr(transfer, "MAX_IMPORT_QUESTIONS", 3)
+    request = transfer.ImportRequest(format="gift", language="en", category="", filename="b.gift")
+    text = "\n\n".join(f"::q{i}:: Is {i} odd? {{T}}" for i in range(4)).encode()
+    result = transfer.parse(text, request)
+    assert not result.questions and [e.code for e in result.errors] == ["file.too_many"]
+    big = b"x" * (transfer.MAX_IMPORT_BYTES + 1)
+    assert [e.code for e in transfer.parse(big, request).errors] == ["file.too_large"]
