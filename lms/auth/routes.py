@@ -18,7 +18,6 @@ from flask_login import current_user, login_user, logout_user
 
 from lms.auth import sessions
 from lms.auth.access import public, signed_in
-from lms.auth.models import utcnow
 from lms.auth.forms import (
     ChangePasswordForm,
     EndSessionForm,
@@ -26,6 +25,7 @@ from lms.auth.forms import (
     LoginForm,
     PreferencesForm,
 )
+from lms.auth.models import utcnow
 from lms.auth.service import LoginOutcome, authenticate, change_password
 from lms.extensions import db
 
