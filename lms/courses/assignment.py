@@ -102,6 +102,25 @@ def announce_activities(user_id: int, item: Course | LearningPath) -> None:
         activities_assigned.send("course", user_id=user_id, refs=refs)
 
 
+def announce_new_activity(course: Course, ref: str) -> int:
+    """Tell other features that everyone the course is assigned to now has ``ref`` too.
+
+    A course gains an activity after people were assigned it (the editor): exams put the exam
+    on their lists as an assignment would have. Returns how many people were told.
+    """
+    from lms.courses.models import PathItem
+
+    direct = select(Assignment.user_id).where(Assignment.course_id == course.id)
+    by_path = (select(Assignment.user_id)
+               .join(PathItem, PathItem.path_id == Assignment.path_id)
+               .where(PathItem.course_id == course.id))
+    people = set(db.session.scalars(direct)) | (
+        set(db.session.scalars(by_path)) if course.published else set())
+    for user_id in sorted(people):
+        activities_assigned.send("course", user_id=user_id, refs=[ref])
+    return len(people)
+
+
 def assignments_of(item: Course | LearningPath) -> list[Assignment]:
     """Every assignment of a course or path, by person."""
     column = Assignment.course_id if isinstance(item, Course) else Assignment.path_id

@@ -41,7 +41,7 @@ from lms.courses.bundle_model import (
     PathItem,
     TopicSlot,
 )
-from lms.courses.bundle_parse import COURSE_FILE, lesson_file, parse_course
+from lms.courses.bundle_parse import COURSE_FILE, Resolver, lesson_file, parse_course
 from lms.courses.bundle_paths import PATHS_FILE, course_hours, path_hours, read_paths
 from lms.courses.bundle_yaml import dump_canonical, number_out
 
@@ -60,6 +60,7 @@ __all__ = [
     "LessonSpec",
     "ModuleSpec",
     "PathItem",
+    "Resolver",
     "TopicSlot",
     "asset_problem",
     "course_files",
@@ -77,14 +78,15 @@ __all__ = [
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 
-def read_course_dir(path: str | os.PathLike) -> CourseBundle:
-    """Read and validate the course folder at ``path``."""
-    return parse_course(files_from_dir(path))
+def read_course_dir(path: str | os.PathLike, resolve: Resolver | None = None) -> CourseBundle:
+    """Read and validate the course folder at ``path`` (``resolve``: check its references)."""
+    return parse_course(files_from_dir(path), resolve)
 
 
-def read_course_zip(source: bytes | str | os.PathLike) -> CourseBundle:
+def read_course_zip(source: bytes | str | os.PathLike,
+                    resolve: Resolver | None = None) -> CourseBundle:
     """Read and validate a zipped course given as bytes or a path to the zip file."""
-    return parse_course(files_from_zip(source))
+    return parse_course(files_from_zip(source), resolve)
 
 
 def write_course_dir(bundle: CourseBundle, path: str | os.PathLike) -> Path:
@@ -113,17 +115,18 @@ def course_files(bundle: CourseBundle) -> dict[str, bytes]:
 
 
 def read_content_dir(
-    path: str | os.PathLike = CONTENT_DIR,
+    path: str | os.PathLike = CONTENT_DIR, resolve: Resolver | None = None,
 ) -> tuple[tuple[CourseBundle, ...], tuple[LearningPath, ...]]:
     """Every course folder under ``path`` (sorted by folder name) and its learning paths.
 
     All problems of all courses are raised together; paths are checked against the courses.
+    With ``resolve``, every activity reference must name something that exists.
     """
     root = Path(path)
     courses, errors = [], []
     for folder in sorted(p for p in root.iterdir() if (p / COURSE_FILE).is_file()):
         try:
-            courses.append(read_course_dir(folder))
+            courses.append(read_course_dir(folder, resolve))
         except BundleInvalid as invalid:
             errors.extend(_prefixed(folder.name, e) for e in invalid.errors)
     if errors:

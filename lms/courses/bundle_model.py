@@ -17,13 +17,15 @@ from dataclasses import dataclass
 LANGUAGES = ("zh", "en")
 CURRICULA = ("service_standards", "technical_skills", "service_awareness", "emergency_handling")
 DELIVERY_MODES = ("online", "offline_practice")
-ACTIVITY_KINDS = ("exam", "roleplay", "emergency_drill", "survey")
-#: The prefix an activity's ``ref`` must carry for each kind (the later issues resolve refs).
+ACTIVITY_KINDS = ("exam", "roleplay", "emergency_drill", "survey", "practice")
+#: The prefix an activity's ``ref`` must carry for each kind. The owning feature registers the
+#: same pair in ``lms.activities`` and resolves the key (see ``lms/courses/references.py``).
 ACTIVITY_REF_PREFIX = {
     "exam": "exam",
     "roleplay": "roleplay",
     "emergency_drill": "drill",
     "survey": "survey",
+    "practice": "practice",
 }
 PATH_KINDS = ("onboarding", "in_service_template", "custom")
 ASSET_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "pdf")
@@ -78,10 +80,11 @@ class ModuleSpec:
 
 @dataclass(frozen=True)
 class ActivitySpec:
-    """An exam, role-play, emergency drill or survey attached to a course by reference."""
+    """An exam, role-play, emergency drill, survey or practical assessment, by reference."""
 
     kind: str
-    #: ``<prefix>:<key>``, e.g. ``exam:service-standards-final``; resolved by the feature issues.
+    #: ``<prefix>:<key>``, e.g. ``exam:service-standards-final``; the key is the owning
+    #: feature's own identifier (``lms.activities``).
     ref: str
     title: Bilingual
     delivery_mode: str

@@ -4,15 +4,20 @@ Input is a mapping of POSIX paths inside the course folder (``course.yaml``,
 ``lessons/<slug>.<lang>.md``, ``assets/<name>``) to their bytes; the folder and zip readers in
 `lms.courses.bundle_files` produce it after their own safety checks. Every problem is collected
 (file, line, what is allowed) and raised together as `BundleInvalid`; no partial course escapes.
+
+Whether an activity's ``ref`` names something that exists is not the format's business: the
+caller passes a `Resolver` (``lms.courses.references.resolver``, backed by the database) and
+every reference it refuses becomes an error at the ref's line like any other.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from lms.activities import REFERENCE
 from lms.courses.bundle_assets import check_asset_refs, check_assets
 from lms.courses.bundle_model import (
     ACTIVITY_KINDS,
@@ -52,6 +57,9 @@ _COMPLETION_KEYS = ("lessons_viewed", "exam_passed", "drill_scored")
 _DRILL_KINDS = ("roleplay", "emergency_drill")
 _VIDEO_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
+#: ``(ref, kind) -> None`` when the reference resolves, else ``(message code, params)``.
+Resolver = Callable[[str, str], tuple[str, dict] | None]
+
 
 def lesson_file(slug: str, language: str, case: bool = False) -> str:
     """Path of a lesson's Markdown (or its case study) inside the bundle."""
@@ -61,9 +69,11 @@ def lesson_file(slug: str, language: str, case: bool = False) -> str:
 class _CourseParser:
     """Holds the state of one parse: the files, the errors, and which files were used."""
 
-    def __init__(self, files: Mapping[str, bytes], reader: FieldReader):
+    def __init__(self, files: Mapping[str, bytes], reader: FieldReader,
+                 resolve: Resolver | None = None):
         self.files = files
         self.read = reader
+        self.resolve = resolve
         self.errors = reader.errors
         self.used_files = {COURSE_FILE}
         #: False once some lesson could not be read: its files would look like strays.
@@ -138,10 +148,7 @@ class _CourseParser:
         kind = self.read.choice(item["kind"], (*path, "kind"), ACTIVITY_KINDS)
         ref = self.read.text(item["ref"], (*path, "ref"))
         if kind and ref:
-            prefix = ACTIVITY_REF_PREFIX[kind]
-            if not re.fullmatch(rf"{prefix}:[a-z0-9]+(?:-[a-z0-9]+)*", ref):
-                self.read.fail((*path, "ref"), "activity.bad_ref", ref=repr(ref), kind=kind,
-                               prefix=prefix)
+            self.check_ref(ref, kind, (*path, "ref"))
         return ActivitySpec(
             kind=kind,
             ref=ref,
@@ -152,6 +159,19 @@ class _CourseParser:
             planned_hours=self.read.hours(item["planned_hours"], (*path, "planned_hours")),
             required=self.read.boolean(item["required"], (*path, "required")),
         )
+
+    def check_ref(self, ref: str, kind: str, path: DataPath) -> None:
+        """``<prefix>:<key>`` with the kind's prefix, naming something that exists."""
+        prefix = ACTIVITY_REF_PREFIX[kind]
+        match = REFERENCE.match(ref)
+        if match is None or match.group(1) != prefix:
+            self.read.fail(path, "activity.bad_ref", ref=repr(ref[:60]), kind=kind,
+                           prefix=prefix)
+            return
+        refused = self.resolve(ref, kind) if self.resolve is not None else None
+        if refused is not None:
+            code, params = refused
+            self.read.fail(path, code, **params)
 
     def modules(self, data: Any) -> tuple[ModuleSpec, ...]:
         """The modules in order; module slugs and lesson slugs are unique in the course."""
@@ -273,15 +293,18 @@ class _CourseParser:
         return errors
 
 
-def parse_course(files: Mapping[str, bytes]) -> CourseBundle:
-    """Validate the files of one course and build its bundle; raise `BundleInvalid` if wrong."""
+def parse_course(files: Mapping[str, bytes], resolve: Resolver | None = None) -> CourseBundle:
+    """Validate the files of one course and build its bundle; raise `BundleInvalid` if wrong.
+
+    With ``resolve``, every activity reference must also name something that exists.
+    """
     errors: list[BundleError] = []
     if COURSE_FILE not in files:
         raise BundleInvalid([bundle_error(COURSE_FILE, None, "course.missing")])
     doc = load_located(files[COURSE_FILE], COURSE_FILE, errors)
     if doc is None:
         raise BundleInvalid(errors)
-    parser = _CourseParser(files, FieldReader(doc, errors))
+    parser = _CourseParser(files, FieldReader(doc, errors), resolve)
     course = parser.course(doc.data)
     errors.extend(parser.unused_files())
     assets = check_assets(files, errors)

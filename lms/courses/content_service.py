@@ -2,7 +2,10 @@
 
 `import_bundle` writes a validated `CourseBundle` (from `lms.courses.bundle`) into the
 database, updating a course with the same slug in place: modules, lessons and activities are
-matched by slug/ref so trainees' lesson views survive a re-import. `export_bundle` turns a
+matched by slug/ref so trainees' lesson views survive a re-import. Imports a person makes go
+through `import_checked` (and `reference_errors` for the preview), which refuse a bundle whose
+activity references name nothing (`lms.courses.references`); folders load through
+`lms.courses.loading`. `export_bundle` turns a
 database course back into a bundle; export(import(bundle)) == bundle.
 
 Assets are stored under ``UPLOAD_DIR/courses/`` with random names; the name a lesson uses
@@ -12,6 +15,7 @@ Assets are stored under ``UPLOAD_DIR/courses/`` with random names; the name a le
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -19,15 +23,18 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.courses import bundle as bundles
+from lms.courses import references
 from lms.courses.bundle import (
     ActivitySpec,
     Asset,
     Bilingual,
+    BundleError,
     Checklist,
     CompletionRule,
     CourseBundle,
     LessonSpec,
     ModuleSpec,
+    Resolver,
     asset_problem,
 )
 from lms.courses.models import (
@@ -44,6 +51,8 @@ from lms.courses.models import (
 from lms.extensions import db
 
 CURRICULA_FILE = Path(__file__).resolve().parent / "curricula.yaml"
+#: Reads the same bundle files again with a resolver (raises `bundle.BundleInvalid`).
+Reread = Callable[[Resolver], object]
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
                  "gif": "image/gif", "webp": "image/webp", "pdf": "application/pdf"}
 
@@ -91,7 +100,41 @@ def import_bundle(bundle: CourseBundle, status: str | None = None) -> Course:
     """Create or update (by slug) the course of ``bundle``; the caller commits.
 
     ``status`` sets draft/published; None keeps an existing course's status (new: draft).
+    References are not checked here: imports from people go through `import_checked`.
     """
+    course = import_tree(bundle, status)
+    sync_assets(course, bundle.assets)
+    return course
+
+
+def import_checked(bundle: CourseBundle, reread: Reread, status: str | None = None) -> Course:
+    """`import_bundle`, refusing a bundle whose references name nothing; the caller commits.
+
+    ``reread(resolver)`` reads the same files again with a resolver; it runs once the course
+    is in the session, so a reference to the course itself (``practice:<slug>``) resolves.
+    Raises `bundle.BundleInvalid` (file and line of each bad ref) before any asset file is
+    written; the caller rolls back.
+    """
+    course = import_tree(bundle, status)
+    reread(references.resolver())
+    sync_assets(course, bundle.assets)
+    return course
+
+
+def reference_errors(bundle: CourseBundle, reread: Reread) -> list[BundleError]:
+    """What `import_checked` would refuse, found by a dry run that is rolled back."""
+    try:
+        import_tree(bundle, None)
+        reread(references.resolver())
+        return []
+    except bundles.BundleInvalid as invalid:
+        return invalid.errors
+    finally:
+        db.session.rollback()
+
+
+def import_tree(bundle: CourseBundle, status: str | None) -> Course:
+    """The course, its modules, lessons and activities in the session (flushed, no assets)."""
     curriculum = curriculum_for(bundle.curriculum)
     course = db.session.scalar(select(Course).where(Course.slug == bundle.slug))
     if course is None:
@@ -102,7 +145,6 @@ def import_bundle(bundle: CourseBundle, status: str | None = None) -> Course:
     with db.session.no_autoflush:
         _fill_course(course, bundle, status, curriculum)
     db.session.flush()
-    _sync_assets(course, bundle.assets)
     return course
 
 
@@ -161,7 +203,8 @@ def _sync_activities(course: Course, specs: tuple[ActivitySpec, ...]) -> None:
     course.activities = wanted
 
 
-def _sync_assets(course: Course, assets: tuple[Asset, ...]) -> None:
+def sync_assets(course: Course, assets: tuple[Asset, ...]) -> None:
+    """Store the bundle's assets for ``course`` and remove the ones it no longer has."""
     names = {asset.name for asset in assets}
     for stored in list(course.assets):
         if stored.name not in names:
@@ -324,24 +367,10 @@ def prerequisite_closure(course_id: int) -> set[int]:
     return found
 
 
-def load_content(path: str | Path = bundles.CONTENT_DIR, status: str = "published") -> dict:
-    """Load a course folder, or every course and path of a content folder; idempotent.
+def load_content(path: str | Path = bundles.CONTENT_DIR, status: str = "published",
+                 commit: bool = True) -> dict:
+    """Load a course folder or a content folder with its references checked (see
+    `lms.courses.loading.load_content`, where it lives)."""
+    from lms.courses import loading
 
-    Courses and paths are updated by slug.
-
-    Raises `bundle.BundleInvalid` listing every problem before anything is written.
-    """
-    if (Path(path) / "course.yaml").is_file():  # a single course folder
-        courses, paths = (bundles.read_course_dir(path),), ()
-    else:
-        courses, paths = bundles.read_content_dir(path)
-    ensure_curricula()
-    # Courses take their place in a curriculum in learning-path order (onboarding first).
-    order = [item.course for p in paths for item in p.items]
-    courses = sorted(courses, key=lambda c: (order.index(c.slug) if c.slug in order
-                                             else len(order), c.slug))
-    loaded = [import_bundle(spec, status=status) for spec in courses]
-    db.session.flush()
-    learning_paths = [import_path(spec) for spec in paths]
-    db.session.commit()
-    return {"courses": [c.slug for c in loaded], "paths": [p.slug for p in learning_paths]}
+    return loading.load_content(path, status, commit)

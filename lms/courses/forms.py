@@ -4,7 +4,6 @@ Slugs, refs and video links follow the bundle format (``lms/courses/content/READ
 whatever a trainer builds in the browser can be exported and imported again.
 """
 
-import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +14,7 @@ from wtforms import (
     FloatField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,7 +22,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from lms.courses.bundle_model import ACTIVITY_REF_PREFIX
 from lms.formutil import choices
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -35,12 +34,6 @@ KEY_RULE = Regexp(r"^[a-z0-9]+(?:_[a-z0-9]+)*$",
 def mode_choices():
     """Delivery modes with their labels."""
     return choices([("online", _l("Online")), ("offline_practice", _l("Offline practice"))])
-
-
-def kind_choices():
-    """Activity kinds with their labels."""
-    return choices([("exam", _l("Exam")), ("roleplay", _l("Role-play drill")),
-                    ("emergency_drill", _l("Emergency drill")), ("survey", _l("Survey"))])
 
 
 def path_kind_choices():
@@ -118,28 +111,38 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ActivityForm(FlaskForm, BilingualTitle):
-    """An exam, drill or survey attached to a course."""
+class ActivityForm(FlaskForm):
+    """What a course asks for elsewhere: picked from what exists, never typed.
 
-    kind = SelectField(_l("Kind"), choices=kind_choices())
-    ref = StringField(_l("Reference"), validators=[DataRequired(), Length(max=120)])
+    The picker's choices (``references.picker_choices``) are set by the view; the title is the
+    owning feature's, so the activity is called the same everywhere.
+    """
+
+    ref = SelectField(_l("Activity"), validate_choice=False, validators=[
+        DataRequired(message=_l("Choose what the course asks for."))])
     delivery_mode = SelectField(_l("Delivery mode"), choices=mode_choices())
     planned_hours = FloatField(_l("Planned hours"), default=0,
                                validators=[Optional(), NumberRange(min=0, max=1000)])
     required = BooleanField(_l("Required for completion"), default=True)
 
+    def set_picker(self, current: str | None = None) -> None:
+        """Offer everything a course can refer to, grouped by kind, titles in the page's
+        language (a stored reference that names nothing stays listed, marked)."""
+        from lms.courses.references import picker_choices
+
+        self.ref.choices = [SelectChoice("", str(_l("Choose…")))] + [
+            SelectChoice(ref, title, optgroup=group)
+            for ref, title, group in picker_choices(current)]
+
     def validate_ref(self, field):
-        """The ref is ``<prefix>:<slug>`` with the prefix fixed by the kind."""
-        prefix = ACTIVITY_REF_PREFIX.get(self.kind.data, "")
-        head, _, tail = (field.data or "").partition(":")
-        if head != prefix or not is_slug(tail):
-            raise ValidationError(_l("Write the reference as %(prefix)s:some-key.",
-                                     prefix=prefix))
+        """The reference must name something that exists (the message says what is known)."""
+        from flask_babel import get_locale
 
+        from lms.courses.references import message
 
-def is_slug(value: str) -> bool:
-    """Whether ``value`` is a bundle slug."""
-    return re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value or "") is not None
+        why = message(field.data or "", None, str(get_locale() or "zh"))
+        if why:
+            raise ValidationError(why)
 
 
 class PathForm(FlaskForm, BilingualTitle):

@@ -18,7 +18,7 @@ from lms.extensions import db
 
 STATUSES = ("draft", "published")
 DELIVERY_MODES = ("online", "offline_practice")
-ACTIVITY_KINDS = ("exam", "roleplay", "emergency_drill", "survey")
+ACTIVITY_KINDS = ("exam", "roleplay", "emergency_drill", "survey", "practice")
 PATH_KINDS = ("onboarding", "in_service_template", "custom")
 
 
@@ -163,19 +163,19 @@ class LessonAsset(db.Model):
 
 
 class Activity(db.Model):
-    """An exam, role-play, emergency drill or survey attached to a course by reference."""
+    """An exam, role-play, emergency drill, survey or practical assessment, by reference."""
 
     __tablename__ = "course_activities"
     __table_args__ = (
         UniqueConstraint("course_id", "ref"),
-        CheckConstraint("kind IN ('exam', 'roleplay', 'emergency_drill', 'survey')",
+        CheckConstraint("kind IN ('exam', 'roleplay', 'emergency_drill', 'survey', 'practice')",
                         name="known_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
-    #: ``<prefix>:<key>`` resolved by the feature owning the activity (``exam:...``).
+    #: ``<prefix>:<key>`` resolved by the feature owning the activity (``lms.activities``).
     ref: Mapped[str] = mapped_column(String(120), index=True)
     title: Mapped[dict] = mapped_column(JSON)
     delivery_mode: Mapped[str] = mapped_column(String(20), default="online")

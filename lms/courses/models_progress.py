@@ -5,8 +5,13 @@ department or to "all new hires" creates one row per person at that moment and a
 `StandingAssignment`, which reaches people who join the department or are hired later, until
 its due date passes (see `lms.courses.standing`). Progress is never stored as a number: it is
 computed
-from `LessonView` and `ActivityResult` rows, so it cannot drift. A `CourseCompletion` /
-`PathCompletion` row records the moment the completion rule was first met.
+from `LessonView` and `ActivityResult` rows, so it cannot drift.
+
+A `CourseCompletion` / `PathCompletion` row is the person's completion state for one course or
+path, kept through its whole life: when the rule was met, the cycle it belongs to, when it
+reopens for renewal, and when and why it was withdrawn (a result it rested on changed). Every
+change of that state is a `CompletionEvent` (the audit record the trainee sees), see
+`lms.courses.completion`.
 """
 
 from datetime import date, datetime
@@ -109,10 +114,36 @@ class ActivityResult(db.Model):
     #: 0..1, or None when the activity gives no score.
     score: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: What produced it on the person's behalf (``regrade:12``, ``override:3``,
+    #: ``rescore:7``); None when the person's own attempt, performance or drill did.
+    cause: Mapped[str | None] = mapped_column(String(40))
 
 
-class CourseCompletion(db.Model):
-    """The moment a user first met a course's completion rule."""
+class CompletionCycle:
+    """Columns shared by course and path completions: the cycle, renewal and withdrawal."""
+
+    #: When the rule was met in the current cycle (first completion, again, or renewal).
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Start of the cycle this completion belongs to: None for the first one; for a renewal,
+    #: the moment renewal opened (only results after it counted).
+    cycle_started_at: Mapped[datetime | None]
+    #: When the next cycle opens (from the certificate: its renewal window); None = never.
+    renewal_opens_at: Mapped[datetime | None]
+    #: When the certificate of this completion expires; None = never or no certificate.
+    valid_until: Mapped[datetime | None]
+    #: When the completion stopped holding (None while it holds).
+    withdrawn_at: Mapped[datetime | None]
+    #: Why, in short English for staff (``exam:x not passed (regrade:12)``).
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
+
+    @property
+    def holds(self) -> bool:
+        """Whether the completion currently stands (not withdrawn)."""
+        return self.withdrawn_at is None
+
+
+class CourseCompletion(CompletionCycle, db.Model):
+    """A user's completion of a course, kept when withdrawn and recorded again later."""
 
     __tablename__ = "course_completions"
 
@@ -120,11 +151,10 @@ class CourseCompletion(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     course_id: Mapped[int] = mapped_column(
         ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
-    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PathCompletion(db.Model):
-    """The moment a user completed every course of a learning path."""
+class PathCompletion(CompletionCycle, db.Model):
+    """A user's completion of every course of a learning path."""
 
     __tablename__ = "learning_path_completions"
 
@@ -132,4 +162,51 @@ class PathCompletion(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     path_id: Mapped[int] = mapped_column(
         ForeignKey("learning_paths.id", ondelete="CASCADE"), primary_key=True)
-    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+#: What a `CompletionEvent` records.
+COMPLETION_CHANGES = ("completed", "withdrawn", "completed_again", "renewed")
+
+
+class CompletionEvent(db.Model):
+    """One change of a person's course or path completion, with what caused it (audit).
+
+    Never changed once written. The trainee sees these on the course page
+    (``courses/_completion_notice.html``).
+    """
+
+    __tablename__ = "course_completion_events"
+    __table_args__ = (
+        CheckConstraint("subject_kind IN ('course', 'path')", name="known_subject"),
+        CheckConstraint("change IN ('completed', 'withdrawn', 'completed_again', 'renewed')",
+                        name="known_change"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: ``course`` or ``path``.
+    subject_kind: Mapped[str] = mapped_column(String(8))
+    subject_id: Mapped[int]
+    #: One of `COMPLETION_CHANGES`.
+    change: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: What caused it: ``result`` (the person's own result), ``lesson``, ``course`` (a course
+    #: of the path changed), or a `lms.signals.Cause` label (``regrade:12``, ``override:3``,
+    #: ``rescore:7``).
+    cause: Mapped[str] = mapped_column(String(40))
+    #: Who applied the cause (the trainer who applied a regrade, overrode or re-scored).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The activity whose result changed (``exam:x``), or ``course:<slug>`` for a path.
+    ref: Mapped[str | None] = mapped_column(String(120))
+    #: The activity's new result.
+    passed: Mapped[bool | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    #: What the certificates feature did: ``[{"code": ..., "action": "revoked"}]``.
+    certificates: Mapped[list] = mapped_column(JSON, default=list)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+    @property
+    def cause_kind(self) -> str:
+        """The cause without its id (``regrade``, ``override``, ``rescore``, ``result``...)."""
+        return self.cause.split(":", 1)[0]

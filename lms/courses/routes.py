@@ -7,6 +7,7 @@ not assigned to them. The authoring and dashboard pages live in `routes_manage` 
 """
 
 import io
+from dataclasses import dataclass
 
 import click
 from flask import abort, flash, redirect, render_template, send_file, url_for
@@ -18,11 +19,10 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from lms.auth.access import roles_required, signed_in
-from lms.courses import content_service, progress
+from lms.courses import content_service, progress, references
 from lms.courses.blueprint import bp
 from lms.courses.markdown import render_markdown
-from lms.courses.models import Course, LessonAsset
-from lms.courses.models_progress import PathCompletion
+from lms.courses.models import Activity, Course, LessonAsset
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from lms.i18n import localized
@@ -74,10 +74,10 @@ def my_learning():
     courses.sort(key=lambda p: (p.status == "completed", p.due_on is None, p.due_on or 0))
     paths = []
     for path, due in book.assigned_paths(current_user.id).items():
-        row = db.session.get(PathCompletion, (current_user.id, path.id))
+        completed_at = progress.path_completed_at(current_user.id, path)
         paths.append({"path": path, "due_on": due, "percent": book.path_percent(
-            current_user.id, path), "completed_at": row.completed_at if row else None,
-            "overdue": row is None and due is not None and due < book.today})
+            current_user.id, path), "completed_at": completed_at,
+            "overdue": completed_at is None and due is not None and due < book.today})
     db.session.commit()  # keeps assignments a standing assignment has just reached
     return render_template("courses/my_learning.html", courses=courses, paths=paths,
                            today=book.today)
@@ -92,9 +92,41 @@ def course_page(slug: str):
     due = book.assigned_courses(current_user.id).get(course)
     state = book.progress(current_user.id, course, due)
     db.session.commit()  # keeps assignments a standing assignment has just reached
+    rows = activity_rows(course, state)
     return render_template("courses/course.html", course=course, state=state,
                            viewed=book.viewed[current_user.id], learner=learner,
-                           preview=not learner, survey_url=survey_url(course))
+                           preview=not learner, activity_rows=rows,
+                           rows_by_ref={row.activity.ref: row for row in rows},
+                           **progress.completion_notice(current_user.id, course))
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """A course activity as course pages show it: its one title, where it is done, if done."""
+
+    activity: Activity
+    #: The owning feature's ``{zh, en}`` title (the stored one when it names nothing).
+    title: dict
+    url: str | None
+    #: True/False when the completion rule counts it, None otherwise.
+    done: bool | None
+
+
+def activity_rows(course: Course, state) -> list[ActivityRow]:
+    """Every activity of ``course`` with its title, link and (from ``state``) whether done."""
+    done = {step.ref: step.done for step in state.steps if getattr(step, "ref", None)}
+    survey = survey_url(course)
+    return [ActivityRow(activity, references.title_of(activity),
+                        references.link_of(activity)
+                        or (survey if activity.kind == "survey" else None),
+                        done.get(activity.ref))
+            for activity in course.activities]
+
+
+def next_steps(course: Course, state) -> list[ActivityRow]:
+    """The required activities still to do, in course order (what follows the last lesson)."""
+    return [row for row in activity_rows(course, state)
+            if row.activity.required and row.done is not True]
 
 
 def course_ref(course: Course) -> str:
@@ -135,8 +167,10 @@ def lesson_page(slug: str, lesson_slug: str):
     index = lessons.index(lesson)
     language = str(get_locale() or "zh")
     state = progress.book_for(current_user.id).progress(current_user.id, course)
+    last = index + 1 == len(lessons)
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, state=state, learner=learner,
+        next_steps=next_steps(course, state) if last else [],
         body=_without_repeated_title(render_lesson_text(course, lesson.body(language)),
                                      localized(lesson.title, language)),
         case=render_lesson_text(course, lesson.case_study(language)),
@@ -222,8 +256,43 @@ def load_command(path, draft, language):
         summary = (f"{len(invalid.errors)} 个问题；未载入任何内容" if language == "zh"
                    else f"{len(invalid.errors)} problem(s); nothing was loaded")
         raise click.ClickException(summary) from invalid
+    exams = [name.split(" ", 1)[1] for name in loaded["dependencies"]
+             if name.startswith("exam ")]
+    if exams:
+        click.echo(f"{len(exams)} shipped exams the courses refer to: {', '.join(exams)}")
     click.echo(f"{len(loaded['courses'])} courses: {', '.join(loaded['courses'])}")
     click.echo(f"{len(loaded['paths'])} learning paths: {', '.join(loaded['paths'])}")
+
+
+@bp.cli.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--lang", "language", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the messages (default: from LANG, else Chinese).")
+def check_command(path, language):
+    """List every activity reference that names nothing; exit 1 if there is one.
+
+    Checks the stored courses (course title and activity) and the course files of PATH
+    (default: the shipped content; file and line), the latter as ``courses load`` would meet
+    them: with the shipped exams they refer to in place. Nothing is stored.
+    """
+    from lms.courses import loading, references
+    from lms.courses.bundle import CONTENT_DIR
+
+    language = language or cli_language()
+    stored = references.stored_problems()
+    files = loading.check_content(path or CONTENT_DIR)
+    for problem in stored:
+        click.echo(problem.text(language), err=True)
+    for error in files:
+        click.echo(error.text(language), err=True)
+    if stored or files:
+        summary = (f"已存课程中有 {len(stored)} 个活动引用无效，课程文件中有 {len(files)} 个问题"
+                   if language == "zh" else
+                   f"{len(stored)} stored activity reference(s) and {len(files)} course file "
+                   "problem(s) name nothing or are wrong")
+        raise click.ClickException(summary)
+    click.echo("所有活动引用都有效。" if language == "zh"
+               else "Every activity reference resolves.")
 
 
 def cli_language() -> str:

@@ -1,6 +1,8 @@
 """Course zips in and out: import with a preview (nothing imported on any error), export.
 
-An uploaded zip is checked completely first; errors name the file inside the zip and the line.
+An uploaded zip is checked completely first; errors name the file inside the zip and the line,
+including every activity reference that names nothing (checked with the course in place, by a
+dry run that is rolled back, and again at the confirmation).
 A clean zip is kept under a random token until the trainer confirms the preview. Previews left
 unconfirmed for ``IMPORT_PREVIEW_SECONDS`` (a day) are removed at every upload and confirm and
 by ``flask --app lms exams sweep-previews``; confirming takes the zip out of the folder first,
@@ -100,8 +102,12 @@ def import_course():
     data = form.file.data.read()
     try:
         bundle = read_course_zip(data)
+        errors = content_service.reference_errors(
+            bundle, lambda resolve: read_course_zip(data, resolve))
     except BundleInvalid as invalid:
-        return render_template("courses/import.html", form=form, errors=invalid.errors,
+        errors = invalid.errors
+    if errors:
+        return render_template("courses/import.html", form=form, errors=errors,
                                preview=None, filename=form.file.data.filename,
                                language=_language()), 400
     token = secrets.token_hex(16)
@@ -123,11 +129,14 @@ def confirm_import():
         flash(_("The preview has expired; upload the zip again."), "danger")
         return redirect(url_for("courses.import_course"))
     try:
-        course = content_service.import_bundle(read_course_zip(data))
+        course = content_service.import_checked(
+            read_course_zip(data), lambda resolve: read_course_zip(data, resolve))
         db.session.commit()
-    except BundleInvalid:
+    except BundleInvalid as invalid:
         db.session.rollback()
-        flash(_("The zip could not be imported; upload it again."), "danger")
+        flash(_("The zip could not be imported; nothing was imported: %(problems)s",
+                problems="; ".join(e.text(_language()) for e in invalid.errors[:10])),
+              "danger")
         return redirect(url_for("courses.import_course"))
     flash(_("Course %(slug)s imported.", slug=course.slug), "success")
     return redirect(editor_url(course))

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.auth.access import roles_required
-from lms.courses import authoring, content_service
+from lms.courses import assignment, authoring, content_service, references
 from lms.courses.blueprint import bp
 from lms.courses.forms import (
     ActivityForm,
@@ -159,8 +159,12 @@ def _save_course(form: CourseForm, course: Course | None) -> Course:
 def manage_course(course_id: int):
     """The course editor: modules, lessons, activities, assets, status, export."""
     course = get_or_404(Course, course_id)
+    language = str(get_locale() or "zh")
+    broken = {activity.id: references.message(activity.ref, activity.kind, language)
+              for activity in course.activities}
     return render_template("courses/manage_course.html", course=course, confirm=ConfirmForm(),
-                           asset_form=AssetForm(), problems=authoring.rule_problems(course))
+                           asset_form=AssetForm(), problems=authoring.rule_problems(course),
+                           broken={key: text for key, text in broken.items() if text})
 
 
 @bp.route("/manage/courses/<int:course_id>/status", methods=["POST"])
@@ -257,21 +261,25 @@ def _save_lesson(form: LessonForm, lesson: Lesson) -> None:
 @bp.route("/manage/activities/<int:activity_id>", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def edit_activity(course_id: int | None = None, activity_id: int | None = None):
-    """Attach an exam, drill or survey to a course by reference, or edit it."""
+    """Attach an exam, role-play, drill, survey or practical assessment, picked from what
+    exists; a reference that names nothing is refused on the field."""
     activity = get_or_404(Activity, activity_id) if activity_id else None
     course = activity.course if activity else get_or_404(Course, course_id)
     form = ActivityForm(obj=activity)
-    if request.method == "GET" and activity:
-        _fill_bi(form, "title", activity.title)
+    form.set_picker(activity.ref if activity else None)
     if form.validate_on_submit():
         if any(a.ref == form.ref.data and a is not activity for a in course.activities):
             form.ref.errors.append(_("This course already has an activity with this reference."))
         else:
+            picked = references.choice_for(form.ref.data)
+            if activity is None or activity.ref != picked.ref:
+                assignment.announce_new_activity(course, picked.ref)
             if activity is None:
                 activity = Activity(position=authoring.next_position(course.activities))
                 course.activities.append(activity)
-            activity.kind, activity.ref = form.kind.data, form.ref.data
-            activity.title, activity.delivery_mode = _bi(form, "title"), form.delivery_mode.data
+            activity.kind, activity.ref = picked.kind, picked.ref
+            activity.title = picked.title or {"zh": picked.ref, "en": picked.ref}
+            activity.delivery_mode = form.delivery_mode.data
             activity.planned_hours = form.planned_hours.data or 0
             activity.required = form.required.data
             db.session.commit()

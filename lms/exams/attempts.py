@@ -66,23 +66,31 @@ def remaining_seconds(attempt: Attempt, now: datetime | None = None) -> int | No
     return max(0, int((attempt.deadline - (now or utcnow())).total_seconds()))
 
 
-def _deadline(exam: Exam, now: datetime) -> datetime | None:
-    ends = [now + timedelta(minutes=exam.time_limit_minutes)] if exam.time_limit_minutes else []
-    if exam.closes_at:
-        ends.append(exam.closes_at)
+def _deadline(settings: exam_service.EffectiveSettings, now: datetime) -> datetime | None:
+    """The time limit (with the person's extra minutes), capped by their close time."""
+    minutes = settings.time_limit_minutes
+    ends = [now + timedelta(minutes=minutes)] if minutes else []
+    if settings.closes_at:
+        ends.append(settings.closes_at)
     return min(ends) if ends else None
 
 
 def start_attempt(exam: Exam, user: User, now: datetime | None = None) -> Attempt:
-    """The trainee's open attempt at ``exam``, or a new one; refused when not allowed."""
+    """The trainee's open attempt at ``exam``, or a new one; refused when not allowed.
+
+    The window, the attempts left and the time limit are the person's effective settings
+    (the exam's with their trainer's overrides, see ``exam_service.effective_settings``).
+    """
     now = now or utcnow()
     if not exam_service.is_assigned(exam, user):
         raise refuse(404, "not_assigned", exam.slug, user=user.id)
     status = exam_service.status_for(exam, user.id, now)
-    if status.in_progress is not None:
-        if not close_if_expired(status.in_progress, now):
-            return status.in_progress
+    if status.in_progress is None and any(a.is_open for a in status.attempts):
+        for expired in [a for a in status.attempts if a.is_open]:
+            close_if_expired(expired, now)  # past its deadline: closed, and counts as used
         status = exam_service.status_for(exam, user.id, now)
+    if status.in_progress is not None:
+        return status.in_progress
     if not status.open_now:
         raise AttemptRefused(409, "window_closed", exam.slug)
     if not status.can_start:
@@ -90,7 +98,7 @@ def start_attempt(exam: Exam, user: User, now: datetime | None = None) -> Attemp
     seed = random.SystemRandom().randrange(1, 2**31)
     versions = exam_service.draw(exam, random.Random(seed))
     attempt = Attempt(exam=exam, user_id=user.id, number=len(status.attempts) + 1, seed=seed,
-                      started_at=now, deadline=_deadline(exam, now))
+                      started_at=now, deadline=_deadline(status.settings, now))
     per_page = max(1, exam.questions_per_page or 1)
     for position, version in enumerate(versions):
         attempt.questions.append(AttemptQuestion(
@@ -301,14 +309,25 @@ def arrange_like_attempt(view: dict, attempt: Attempt, slot: AttemptQuestion,
     return view
 
 
+def _add_units(view: dict, question) -> None:
+    """Give numerical views both languages' units, so the page accepts either after a number."""
+    if view.get("type") == "numerical" and question.unit:
+        view["units"] = [unit for unit in (question.unit.zh, question.unit.en) if unit]
+    subs = {sub.key: sub for sub in getattr(question, "subquestions", ())}
+    for sub_view in view.get("subquestions", []):
+        if sub_view.get("key") in subs:
+            _add_units(sub_view, subs[sub_view["key"]])
+
+
 def page_views(attempt: Attempt, page: int, language: str) -> list[dict]:
     """Public views (no key) of one page's questions, with the saved response of each."""
     views = []
     for slot in attempt.questions:
         if slot.page != page:
             continue
-        views.append({"slot": slot.id, "number": slot.position + 1,
-                      "view": arranged_view(attempt, slot, language),
+        view = arranged_view(attempt, slot, language)
+        _add_units(view, definition_of(slot.version))
+        views.append({"slot": slot.id, "number": slot.position + 1, "view": view,
                       "response": slot.answer.response if slot.answer else None,
                       "saved_at": slot.answer.saved_at if slot.answer else None})
     return views

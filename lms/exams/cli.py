@@ -1,5 +1,5 @@
-"""``flask --app lms questions load``, ``exams sweep``, ``exams sweep-previews`` and
-``certificates sweep``."""
+"""``flask --app lms questions load``, ``exams load``, ``exams sweep``, ``exams sweep-previews``
+and ``certificates sweep``."""
 
 import click
 
@@ -23,6 +23,32 @@ def load_questions():
 @bp.cli.group("exams")
 def exams_group():
     """Exams and attempts."""
+
+
+@exams_group.command("load")
+@click.option("--lang", "language", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of error messages (default: from LANG, else Chinese).")
+def load_exams(language):
+    """Store the shipped final exams (lms/exams/content/exams.yaml) and their question bank.
+
+    Exams that exist already (by slug) are left as they are; safe to repeat.
+    """
+    from lms.courses.routes import cli_language
+    from lms.exams.shipped import ExamDefinitionError, load
+    from lms.extensions import db
+
+    language = language or cli_language()
+    try:
+        created = load()
+    except ExamDefinitionError as invalid:
+        db.session.rollback()
+        for problem in invalid.problems:
+            click.echo(problem.text(language), err=True)
+        raise click.ClickException(f"{len(invalid.problems)} problem(s); nothing was stored"
+                                   ) from invalid
+    exams = [name.split(" ", 1)[1] for name in created if name.startswith("exam ")]
+    click.echo(f"{len(exams)} exams created: {', '.join(exams) or '-'}; "
+               f"{len(created) - len(exams)} questions stored (new or changed).")
 
 
 @exams_group.command("sweep")

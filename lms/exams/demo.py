@@ -1,23 +1,22 @@
-"""Demo data: the shipped question banks and three exams assigned to the demo trainees.
+"""Demo data: the shipped question banks and final exams, and three demo exams.
 
-"Service standards — final" (random draws across the service-standards bank, 30 minutes,
-two attempts, highest counts), a pre-test/post-test pair sharing one pairing key, and a
-short 5-minute quiz. Loading twice changes nothing: exams are found by slug.
+The four final exams the shipped courses require are shipped data (``content/exams.yaml``,
+loaded by `lms.exams.shipped`); the courses demo has usually stored them already, since the
+course loader stores what the courses refer to. The demo adds a pre-test/post-test pair sharing
+one pairing key and a short 5-minute quiz, assigned to the trainees' departments. Loading twice
+changes nothing: exams are found by slug.
 """
 
 from sqlalchemy import select
 
 from lms.auth.models import Department, User
+from lms.exams import shipped
 from lms.exams.bank_service import load_shipped
 from lms.exams.exam_admin import apply_plan, check_plan
 from lms.exams.models import Exam, QuestionCategory, default_review
 from lms.extensions import db
 
 DEMO_EXAMS = (
-    {"slug": "service-standards-final",
-     "title": {"zh": "服务标准——结业考试", "en": "Service standards — final"},
-     "time_limit_minutes": 30, "attempts_allowed": 2, "pass_mark": 0.7,
-     "draws": "6 service-standards\n4 service-awareness", "per_page": 5},
     {"slug": "service-basics-pre",
      "title": {"zh": "服务基础——培训前测", "en": "Service basics — pre-test"},
      "time_limit_minutes": 15, "attempts_allowed": 1, "pass_mark": 0.6, "kind": "pre_test",
@@ -56,8 +55,9 @@ def _create(spec: dict, departments: str) -> Exam | None:
 
 
 def load() -> list:
-    """Load the banks, then create the demo exams that do not exist yet."""
+    """Load the banks and the shipped finals, then create the demo exams not there yet."""
     created = [f"question {key}" for key in load_shipped()]
+    created += [name for name in shipped.load(commit=False) if name.startswith("exam ")]
     departments = sorted({u.department.name for u in db.session.scalars(select(User))
                           if u.department and u.has_role("trainee")})
     names = ", ".join(name for name in departments

@@ -4,6 +4,14 @@ A trainee sees an exam when it is assigned to them or to their department. The d
 attempt takes each fixed question's latest version and, for each random slot, ``draw_count``
 questions from the category subtree that match the slot's difficulty and tags, never the
 same question twice in one attempt. The attempt's seed makes the draw repeatable.
+
+Trainer overrides (``ExamOverride``) change what one person's attempts follow. The rule, per
+setting (extra minutes, extra attempts, open time, close time): the person's own override
+if it sets that value, else their department's, else none ("personal wins", value by value,
+never summed). Extra minutes are added to the exam's time limit (an untimed exam stays
+untimed) and extra attempts to its allowance (an unlimited exam stays unlimited); an own
+open or close time replaces the exam's. ``effective_settings`` is what start, the time limit
+at start, attempts left and the window all read.
 """
 
 from __future__ import annotations
@@ -17,9 +25,9 @@ from sqlalchemy import func, or_, select
 from lms.auth.models import User
 from lms.exams.models import (
     Attempt,
-    AttemptState,
     Exam,
     ExamAssignment,
+    ExamOverride,
     Question,
     QuestionCategory,
     QuestionVersion,
@@ -48,6 +56,67 @@ def attempts_of(exam: Exam, user_id: int) -> list[Attempt]:
         Attempt.exam_id == exam.id, Attempt.user_id == user_id).order_by(Attempt.number)))
 
 
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """The settings one person's attempts follow: the exam's with their overrides applied."""
+
+    time_limit_minutes: int | None  # None = untimed
+    attempts_allowed: int  # 0 = unlimited
+    opens_at: datetime | None
+    closes_at: datetime | None
+    extra_minutes: int
+    extra_attempts: int
+    personal: ExamOverride | None = None
+    department: ExamOverride | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """True when an override of this person or their department applies."""
+        return self.personal is not None or self.department is not None
+
+
+OVERRIDDEN = ("extra_minutes", "extra_attempts", "opens_at", "closes_at")
+
+
+def overrides_for(exam: Exam, user_id: int,
+                  department_id: int | None) -> tuple[ExamOverride | None, ExamOverride | None]:
+    """(personal, department) overrides of ``exam`` for this person (None where none)."""
+    conditions = [ExamOverride.user_id == user_id]
+    if department_id:
+        conditions.append(ExamOverride.department_id == department_id)
+    rows = db.session.scalars(select(ExamOverride).where(
+        ExamOverride.exam_id == exam.id, or_(*conditions))).all()
+    personal = next((row for row in rows if row.user_id == user_id), None)
+    department = next((row for row in rows if row.user_id is None), None)
+    return personal, department
+
+
+def effective_settings(exam: Exam, user_id: int,
+                       department_id: int | None = None) -> EffectiveSettings:
+    """The exam's settings for one person: personal override, else department's, else none.
+
+    ``department_id`` defaults to the person's current department.
+    """
+    if department_id is None:
+        department_id = db.session.scalar(select(User.department_id).where(User.id == user_id))
+    personal, department = overrides_for(exam, user_id, department_id)
+
+    def chosen(name: str):
+        for row in (personal, department):
+            if row is not None and getattr(row, name) is not None:
+                return getattr(row, name)
+        return None
+
+    extra_minutes, extra_attempts = chosen("extra_minutes") or 0, chosen("extra_attempts") or 0
+    limit = exam.time_limit_minutes + extra_minutes if exam.time_limit_minutes else None
+    allowed = exam.attempts_allowed + extra_attempts if exam.attempts_allowed else 0
+    opens, closes = chosen("opens_at"), chosen("closes_at")
+    return EffectiveSettings(
+        limit, allowed, opens if opens is not None else exam.opens_at,
+        closes if closes is not None else exam.closes_at, extra_minutes, extra_attempts,
+        personal, department)
+
+
 @dataclass
 class ExamStatus:
     """What the trainee's exam list shows for one exam."""
@@ -56,7 +125,9 @@ class ExamStatus:
     attempts: list[Attempt]
     open_now: bool
     attempts_left: int | None  # None = unlimited
+    #: The attempt that may be continued: open and before its deadline.
     in_progress: Attempt | None
+    settings: EffectiveSettings | None = None
 
     @property
     def can_start(self) -> bool:
@@ -64,19 +135,35 @@ class ExamStatus:
         return self.open_now and self.in_progress is None and (
             self.attempts_left is None or self.attempts_left > 0)
 
+    @property
+    def waiting(self) -> bool:
+        """True when something is there to do now: an attempt to continue or to start."""
+        return self.in_progress is not None or self.can_start
 
-def window_open(exam: Exam, now: datetime) -> bool:
-    """Whether ``now`` lies inside the exam's open/close window."""
+
+def window_open(exam: Exam | EffectiveSettings, now: datetime) -> bool:
+    """Whether ``now`` lies inside the open/close window (the exam's or a person's)."""
     return (exam.opens_at is None or exam.opens_at <= now) and (
         exam.closes_at is None or now < exam.closes_at)
 
 
+def continuable(attempt: Attempt, now: datetime) -> bool:
+    """Whether an attempt can still take answers: open, and its deadline not passed."""
+    return attempt.is_open and (attempt.deadline is None or now < attempt.deadline)
+
+
 def status_for(exam: Exam, user_id: int, now: datetime) -> ExamStatus:
-    """The list entry for ``exam``: window, attempts used and left, the open attempt."""
+    """The list entry for ``exam``: window, attempts used and left, the open attempt.
+
+    An open attempt past its deadline is not offered to continue (it is closed when next
+    touched); it still counts as used.
+    """
+    settings = effective_settings(exam, user_id)
     attempts = attempts_of(exam, user_id)
-    left = None if not exam.attempts_allowed else max(0, exam.attempts_allowed - len(attempts))
-    running = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
-    return ExamStatus(exam, attempts, window_open(exam, now), left, running)
+    allowed = settings.attempts_allowed
+    left = None if not allowed else max(0, allowed - len(attempts))
+    running = next((a for a in attempts if continuable(a, now)), None)
+    return ExamStatus(exam, attempts, window_open(settings, now), left, running, settings)
 
 
 def exam_by_slug(slug: str) -> Exam | None:

@@ -9,7 +9,9 @@ Rules:
 - an attempt the timer closed is reopened only when it is the trainee's latest attempt, no
   trainer has graded any of it, and the trainee has not been shown its correctness, feedback
   or right answers (``Attempt.review_revealed_at``); an attempt the trainee submitted never
-  reopens (a new attempt is the way then);
+  reopens through an extension (a trainer reopens it explicitly, with a reason, through
+  ``lms.exams.overrides.reopen_attempt``, under the same other rules);
+- an attempt whose marks a trainer changed (essay grade or mark override) never reopens;
 - untimed attempts have no deadline to move;
 - the browser learns the new deadline from its next save or status poll (the server's clock
   is the only one that counts), and ``close_expired`` (the sweep) closes at the moved deadline.
@@ -33,6 +35,7 @@ from lms.exams.models import (
     AttemptState,
     Exam,
     ManualGrade,
+    MarkOverride,
 )
 from lms.extensions import db
 
@@ -42,9 +45,13 @@ MAX_EXTENSION_MINUTES = 600
 MAX_REASON = 500
 
 
-def reopen_refusal(attempt: Attempt) -> str | None:
-    """Why a closed attempt cannot be reopened (a refusal code), or None when it can."""
-    if attempt.state == AttemptState.SUBMITTED:
+def reopen_refusal(attempt: Attempt, allow_submitted: bool = False) -> str | None:
+    """Why a closed attempt cannot be reopened (a refusal code), or None when it can.
+
+    ``allow_submitted`` is the trainer's explicit reopen (``overrides.reopen_attempt``): a
+    submitted attempt may then reopen too, under the same other rules.
+    """
+    if attempt.state == AttemptState.SUBMITTED and not allow_submitted:
         return "submitted"
     if attempt.review_revealed_at is not None:
         return "review_revealed"
@@ -56,7 +63,16 @@ def reopen_refusal(attempt: Attempt) -> str | None:
     graded = db.session.scalar(select(ManualGrade.id).join(
         AttemptQuestion, ManualGrade.attempt_question_id == AttemptQuestion.id).where(
         AttemptQuestion.attempt_id == attempt.id).limit(1))
-    return "graded_by_trainer" if graded is not None else None
+    overridden = db.session.scalar(select(MarkOverride.id).where(
+        MarkOverride.attempt_id == attempt.id).limit(1))
+    return "graded_by_trainer" if graded is not None or overridden is not None else None
+
+
+def reset_for_reopen(attempt: Attempt) -> None:
+    """Put a closed attempt back in progress; its result is announced again when it closes."""
+    attempt.state, attempt.submitted_at = AttemptState.IN_PROGRESS.value, None
+    attempt.score = attempt.points = attempt.max_points = attempt.passed = None
+    attempt.needs_grading, attempt.announced_at = False, None
 
 
 def _extend_locked(attempt: Attempt, minutes: int, reason: str, granted_by_id: int,
@@ -74,9 +90,7 @@ def _extend_locked(attempt: Attempt, minutes: int, reason: str, granted_by_id: i
         problem = reopen_refusal(attempt)
         if problem:
             raise refuse(409, problem, str(attempt.id), attempt=attempt.id)
-        attempt.state, attempt.submitted_at = AttemptState.IN_PROGRESS.value, None
-        attempt.score = attempt.points = attempt.max_points = attempt.passed = None
-        attempt.needs_grading, attempt.announced_at = False, None  # announced again at close
+        reset_for_reopen(attempt)
     extension = AttemptExtension(
         attempt=attempt, minutes=minutes, reason=reason, granted_by_id=granted_by_id,
         granted_at=now, old_deadline=attempt.deadline, new_deadline=new_deadline,
@@ -88,7 +102,8 @@ def _extend_locked(attempt: Attempt, minutes: int, reason: str, granted_by_id: i
     return extension
 
 
-def _check_extension_input(minutes, reason) -> None:
+def check_extension_input(minutes, reason) -> None:
+    """Refuse minutes outside 1..600 or an empty/overlong reason (400 naming the field)."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) \
             or not 1 <= minutes <= MAX_EXTENSION_MINUTES:
         raise refuse(400, "bad_minutes", str(minutes)[:20], field="minutes")
@@ -101,7 +116,7 @@ def extend_attempt(attempt_id: int, minutes: int, reason: str, granted_by_id: in
                    now: datetime | None = None) -> AttemptExtension:
     """Give one attempt ``minutes`` more (reopening one the timer closed, when allowed)."""
     now = now or utcnow()
-    _check_extension_input(minutes, reason)
+    check_extension_input(minutes, reason)
     attempt = db.session.scalar(locked(select(Attempt).where(Attempt.id == attempt_id)))
     if attempt is None:
         raise refuse(404, "no_such_attempt", str(attempt_id))
@@ -127,7 +142,7 @@ def extend_exam(exam: Exam, minutes: int, reason: str, granted_by_id: int,
     cannot be extended are listed with their refusal; all extensions commit together.
     """
     now = now or utcnow()
-    _check_extension_input(minutes, reason)
+    check_extension_input(minutes, reason)
     candidates = db.session.scalars(locked(select(Attempt).where(
         Attempt.exam_id == exam.id, Attempt.deadline.is_not(None),
         (Attempt.state == AttemptState.IN_PROGRESS.value)

@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
+    FloatField,
     Form,
     FormField,
     IntegerField,
@@ -14,7 +15,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from lms.exams.models import REVIEW_MOMENTS, REVIEW_PARTS
 from lms.formutil import choices
@@ -67,8 +75,8 @@ class ExamForm(FlaskForm):
                              validators=[NumberRange(min=0, max=100)])
     time_limit_minutes = IntegerField(_l("Time limit (minutes, empty = none)"),
                                       validators=[Optional(), NumberRange(min=1, max=600)])
-    opens_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens (local time)"), validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes (local time)"), validators=[Optional()])
     attempts_allowed = IntegerField(_l("Attempts allowed (0 = unlimited)"), default=1,
                                     validators=[NumberRange(min=0, max=50)])
     grading_method = SelectField(_l("Grading method"), choices=choices([
@@ -103,6 +111,45 @@ class ExtensionForm(FlaskForm):
     minutes = IntegerField(_l("Extra minutes"), validators=[
         DataRequired(), NumberRange(min=1, max=600)])
     reason = StringField(_l("Reason (e.g. network outage 10:05-10:20)"), validators=[
+        DataRequired(), Length(max=500)])
+
+
+class OverrideForm(FlaskForm):
+    """Own settings of one exam for one person or department; times in local time."""
+
+    target = SelectField(_l("For"), choices=[], validate_choice=False,
+                         validators=[DataRequired()])
+    extra_minutes = IntegerField(_l("Extra minutes on the time limit"),
+                                 validators=[Optional(), NumberRange(min=0, max=600)])
+    extra_attempts = IntegerField(_l("Extra attempts"),
+                                  validators=[Optional(), NumberRange(min=0, max=20)])
+    opens_at = DateTimeLocalField(_l("Own opening time (local time)"), validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Own closing time (local time)"), validators=[Optional()])
+    reason = StringField(_l("Reason (the trainee reads it)"), validators=[
+        DataRequired(), Length(max=500)])
+
+
+class RemoveOverrideForm(FlaskForm):
+    """Remove an override, saying why."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class ReopenForm(FlaskForm):
+    """Reopen a closed attempt for some minutes from now, saying why."""
+
+    minutes = IntegerField(_l("Minutes it stays open"), validators=[
+        DataRequired(), NumberRange(min=1, max=600)])
+    reason = StringField(_l("Reason (the trainee reads it)"), validators=[
+        DataRequired(), Length(max=500)])
+
+
+class MarkOverrideForm(FlaskForm):
+    """A trainer's score for an attempt or one question (percent), saying why."""
+
+    score = FloatField(_l("Score (%)"), validators=[
+        InputRequired(), NumberRange(min=0, max=100)])
+    reason = StringField(_l("Reason (the trainee reads it)"), validators=[
         DataRequired(), Length(max=500)])
 
 

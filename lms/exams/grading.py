@@ -7,14 +7,16 @@
   once per attempt, when nothing is pending any more.
 - A regrade grades the stored responses against a corrected version's key. The dry run lists
   whose score and pass/fail would change and is saved as a ``RegradeRun``; applying it
-  marks the slots with the corrected version and records who applied it.
+  marks the slots with the corrected version, records who applied it, and announces the new
+  exam result (``announce_standing``, cause ``regrade:<run id>``) of every person whose result
+  by the grading method changed, so courses and certificates follow.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms import signals
 from lms.auth.models import utcnow
@@ -73,6 +75,9 @@ def grade_attempt(attempt: Attempt) -> None:
     points, available, pending = _totals(results)
     attempt.points, attempt.max_points, attempt.needs_grading = points, available, pending
     attempt.score, attempt.passed = _outcome(attempt.exam, points, available, pending)
+    from lms.exams import overrides  # imports this module; a trainer's mark outlives regrades
+
+    overrides.apply_marks(attempt)
 
 
 def finished_attempts(exam: Exam, user_id: int) -> list[Attempt]:
@@ -177,21 +182,38 @@ def regrade_dry_run(question_id: int, target: QuestionVersion, user_id: int) -> 
 
 
 def regrade_apply(run: RegradeRun, user_id: int, now: datetime | None = None) -> int:
-    """Apply a dry run: regrade the affected attempts with the corrected key; returns count."""
+    """Apply a dry run: regrade the affected attempts with the corrected key; returns count.
+
+    Afterwards each person whose exam result (by the grading method) changed gets it
+    announced, marked as caused by this run, so a pass the correction took away no longer
+    completes their course (and one it gave does).
+    """
     if run.applied_at is not None:
         return 0
     target = db.session.get(QuestionVersion, run.to_version_id)
     attempts = [db.session.get(Attempt, row["attempt_id"]) for row in run.diff]
+    people = {(attempt.user_id, attempt.exam_id): attempt.exam for attempt in attempts}
+    before = {key: exam_result(exam, key[0]) for key, exam in people.items()}
     for attempt in attempts:
         for slot in attempt.questions:
             if slot.version.question_id == run.question_id:
                 slot.regraded_version = None if slot.version_id == target.id else target
         grade_attempt(attempt)
-        attempt.announced_at = None
-        announce_if_final(attempt)
     run.applied_at, run.applied_by_id = now or utcnow(), user_id
+    db.session.flush()
+    with signals.caused_by("regrade", run.id, actor_id=user_id):
+        for key, exam in sorted(people.items()):
+            if _result_changed(before[key], exam_result(exam, key[0])):
+                announce_standing(key[0], exam, at=run.applied_at)
     db.session.commit()
     return len(attempts)
+
+
+def _result_changed(old: tuple, new: tuple) -> bool:
+    """Whether an exam result (score, passed) differs: pass/fail or the score."""
+    if old[1] != new[1] or (old[0] is None) != (new[0] is None):
+        return True
+    return old[0] is not None and abs(old[0] - new[0]) > PASS_EPSILON
 
 
 # --- review ------------------------------------------------------------------------------
@@ -211,11 +233,23 @@ def review_moment(exam: Exam, attempt: Attempt, now: datetime | None = None) -> 
     now = now or utcnow()
     if attempt.is_open:
         return "during"
-    if exam.closes_at is not None and now >= exam.closes_at and not _still_running(exam, now):
+    closes = _last_close(exam)
+    if closes is not None and now >= closes and not _still_running(exam, now):
         return "after_close"
     if attempt.submitted_at and now - attempt.submitted_at <= IMMEDIATE_WINDOW:
         return "immediately"
     return "later"
+
+
+def _last_close(exam: Exam) -> datetime | None:
+    """The exam's close time, or a later one a person or department was given (overrides)."""
+    if exam.closes_at is None:
+        return None
+    from lms.exams.models import ExamOverride
+
+    later = db.session.scalar(select(func.max(ExamOverride.closes_at)).where(
+        ExamOverride.exam_id == exam.id))
+    return max(exam.closes_at, later) if later else exam.closes_at
 
 
 def review_options(exam: Exam, attempt: Attempt, now: datetime | None = None) -> ReviewOptions:

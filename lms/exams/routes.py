@@ -17,19 +17,20 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms.auth.access import public, signed_in
 from lms.auth.models import utcnow
 from lms.exams import attempts as attempt_service
-from lms.exams import certificates, exam_service, extra_time, grading, results
+from lms.exams import certificates, exam_service, extra_time, grading, overrides, results
 from lms.exams import service as exam_links
 from lms.exams.forms import ConfirmForm
-from lms.exams.models import Certificate
+from lms.exams.models import Attempt, AttemptState, Certificate
 from lms.exams.responses import PROBLEMS, PayloadRefused, from_form, read_payload
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from question_bank import qtypes
-from question_bank.grading import unanswered
+from question_bank.grading import correctness_of, unanswered
 
 bp = Blueprint("exams", __name__, cli_group=None)
 certificates.connect()
@@ -63,13 +64,24 @@ def _attempt_or_404(attempt_id: int, lock: bool = False):
 
 
 def _home_widget(user) -> dict:
+    """The trainee's exam panel: every exam waiting now (to start or to continue)."""
     now = utcnow()
     statuses = [exam_service.status_for(e, user.id, now)
                 for e in exam_service.assigned_exams(user)]
-    return {"exam_statuses": [s for s in statuses if s.can_start or s.in_progress][:5]}
+    waiting = [s for s in statuses if s.waiting]
+    return {"exam_statuses": waiting[:5], "waiting_count": len(waiting)}
 
 
 register_widget("trainee", "exams/_home_widget.html", _home_widget, order=30)
+
+
+def _close_my_expired(user_id: int, now) -> None:
+    """Close my open attempts past their deadline, so no page offers to continue them."""
+    expired = db.session.scalars(select(Attempt).where(
+        Attempt.user_id == user_id, Attempt.state == AttemptState.IN_PROGRESS.value,
+        Attempt.deadline.is_not(None), Attempt.deadline <= now)).all()
+    for attempt in expired:
+        attempt_service.close_if_expired(attempt, now)
 
 
 @bp.route("/exams/mine")
@@ -77,6 +89,7 @@ register_widget("trainee", "exams/_home_widget.html", _home_widget, order=30)
 def my_exams():
     """The exams I must take, with their window, attempts left, results and certificates."""
     now = utcnow()
+    _close_my_expired(current_user.id, now)
     statuses = [exam_service.status_for(e, current_user.id, now)
                 for e in exam_service.assigned_exams(current_user)]
     outcomes = {s.exam.id: grading.exam_result(s.exam, current_user.id) for s in statuses}
@@ -85,6 +98,22 @@ def my_exams():
         certificates=certificates.certificates_of(current_user.id),
         renewals=certificates.due_for_recertification(current_user.id, now), now=now,
         is_valid=certificates.is_valid)
+
+
+@bp.route("/exams/mine/<slug>")
+@signed_in
+def my_exam(slug: str):
+    """One exam of mine: my window, time limit, attempts, result, and my trainer's overrides."""
+    exam = exam_service.exam_by_slug(slug)
+    if exam is None or not exam_service.is_assigned(exam, current_user):
+        abort(404)
+    now = utcnow()
+    _close_my_expired(current_user.id, now)
+    status = exam_service.status_for(exam, current_user.id, now)
+    return render_template(
+        "exams/my_exam.html", exam=exam, s=status, confirm=ConfirmForm(),
+        outcome=grading.exam_result(exam, current_user.id),
+        notices=overrides.trainee_notices(exam, current_user))
 
 
 @bp.route("/exams/<slug>/start", methods=["POST"])
@@ -221,8 +250,24 @@ def my_submit(attempt_id: int):
     return redirect(url_for("exams.my_review", attempt_id=attempt.id))
 
 
+def _show_mark_override(view: dict, mark, points: float, show) -> None:
+    """Put a trainer's marks for one question into its review view, as ``show`` allows."""
+    view["state"] = "graded"
+    if show.score:
+        view["fraction"], view["score"] = mark.value, mark.value * points
+    if show.correctness:
+        found = correctness_of(mark.value)
+        view["correctness"] = found.value if found else None
+
+
 def review_items(attempt, show, lang: str) -> list[dict]:
-    """The review view of each question of a closed attempt, as ``show`` allows."""
+    """The review view of each question of a closed attempt, as ``show`` allows.
+
+    A trainer's mark override of a question replaces its automatic marks in the view (the
+    item carries it, so the page can say who changed it and why). ``unanswered`` marks a
+    question the trainee left blank.
+    """
+    marks = overrides.mark_overrides_of(attempt)
     items = []
     for slot in attempt.questions:
         question, grade = grading.grade_slot(slot)
@@ -236,7 +281,12 @@ def review_items(attempt, show, lang: str) -> list[dict]:
             view = qtypes.review_view(question, None, unanswered(), lang,
                                       attempt_service.question_rng(attempt, slot), show)
         attempt_service.arrange_like_attempt(view, attempt, slot, lang)
+        not_answered = view.get("state") == "unanswered"
+        mark = marks.get(slot.id)
+        if mark is not None:
+            _show_mark_override(view, mark, question.points, show)
         items.append({"slot": slot, "number": slot.position + 1, "view": view,
+                      "unanswered": not_answered, "mark": mark,
                       "comment": slot.manual_grade.comment if slot.manual_grade else ""})
     return items
 
@@ -253,7 +303,8 @@ def my_review(attempt_id: int):
     items = review_items(attempt, show, language())
     extra_time.note_review_revealed(attempt, show)
     return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, show=show,
-                           items=items, trainer=False)
+                           items=items, trainer=False,
+                           whole_mark=overrides.mark_overrides_of(attempt).get(None))
 
 
 @bp.route("/exams/transcript")
@@ -285,12 +336,14 @@ def plausible_code(code: str) -> bool:
 @bp.route("/verify/<code>")
 @public
 def verify(code: str):
-    """Public check of a certificate: holder, course, issue and expiry dates, validity."""
+    """Public check of a certificate: holder, course, dates, validity, and its chain
+    (renewals that superseded it, revocations and why), times in local time."""
     certificate: Certificate | None = certificates.by_code(code) if plausible_code(code) \
         else None
     status = 404 if certificate is None else 200
     return render_template("exams/verify.html", certificate=certificate, code=code[:60],
-                           valid=certificate is not None and certificates.is_valid(certificate)
+                           valid=certificate is not None and certificates.is_valid(certificate),
+                           chain=certificates.chain_of(certificate) if certificate else []
                            ), status
 
 
@@ -307,4 +360,9 @@ def verify_form():
     return render_template("exams/verify.html", certificate=None, code="", valid=False)
 
 
-from lms.exams import cli, routes_bank, routes_manage  # noqa: E402,F401  (register routes)
+from lms.exams import (  # noqa: E402,F401  (register routes)
+    cli,
+    routes_bank,
+    routes_manage,
+    routes_overrides,
+)

@@ -1,16 +1,25 @@
 """Trainer pages: exams (settings, results, extra time, item analysis, exports), the essay
 queue, transcripts and certificates."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.auth.access import roles_required
 from lms.auth.models import Department, User, utcnow
-from lms.exams import certificates, exam_admin, exam_service, extra_time, grading, results
+from lms.exams import (
+    certificates,
+    exam_admin,
+    exam_service,
+    extra_time,
+    grading,
+    overrides,
+    results,
+)
 from lms.exams.attempts import AttemptRefused
 from lms.exams.forms import ConfirmForm, ExamForm, ExtensionForm, ManualGradeForm, ValidityForm
 from lms.exams.models import (
@@ -30,9 +39,22 @@ from question_bank.model import QuestionType
 from question_bank.qtypes import kind_of
 
 TRAINERS = ("trainer", "admin")
+#: Years a trainer may type for an exam's or an override's window (a typo is refused).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A time typed in local time (the site's zone, or the user's own) as naive UTC."""
+    return to_utc(value) if value is not None else None
+
+
+def utc_to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC time as naive local time, for a form's datetime box."""
+    return to_user_timezone(value).replace(tzinfo=None) if value is not None else None
 
 
 def _trainer_widget(user) -> dict:
+    """The trainer's exam panel: how many essays wait in the grading queue."""
     return {"essays_waiting": len(grading.grading_queue())}
 
 
@@ -61,7 +83,8 @@ def _fill_exam(exam: Exam, form: ExamForm) -> None:
     exam.title = {"zh": form.title_zh.data.strip(), "en": form.title_en.data.strip()}
     exam.pass_mark = form.pass_mark.data / 100
     exam.time_limit_minutes = form.time_limit_minutes.data
-    exam.opens_at, exam.closes_at = form.opens_at.data, form.closes_at.data
+    exam.opens_at, exam.closes_at = local_to_utc(form.opens_at.data), \
+        local_to_utc(form.closes_at.data)
     exam.attempts_allowed = form.attempts_allowed.data
     exam.grading_method, exam.test_kind = form.grading_method.data, form.test_kind.data
     exam.pairing_key = form.pairing_key.data.strip() or None
@@ -75,6 +98,8 @@ def _form_from_exam(form: ExamForm, exam: Exam) -> None:
     form.process(obj=exam)
     form.title_zh.data, form.title_en.data = exam.title.get("zh"), exam.title.get("en")
     form.pass_mark.data = round(exam.pass_mark * 100)
+    form.opens_at.data, form.closes_at.data = utc_to_local(exam.opens_at), \
+        utc_to_local(exam.closes_at)
     form.pairing_key.data = exam.pairing_key or ""
     for name, value in exam_admin.plan_text(exam).items():
         getattr(form, name).data = value
@@ -93,6 +118,10 @@ def _exam_form(exam: Exam | None):
         if form.opens_at.data and form.closes_at.data and \
                 form.closes_at.data <= form.opens_at.data:
             errors.append(_("The exam must close after it opens."))
+        errors += [_("%(field)s: give a date between %(first)d and %(last)d.",
+                     field=field.label.text, first=FIRST_YEAR, last=LAST_YEAR)
+                   for field in (form.opens_at, form.closes_at)
+                   if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR]
         if not errors:
             target = exam or Exam(created_by_id=current_user.id, title={})
             _fill_exam(target, form)
@@ -156,6 +185,7 @@ def _results_page(exam: Exam, extension_errors=(), status: int = 200):
         shortfall=exam_service.draw_shortfall(exam), gain=results.paired_gain(exam),
         count=exam_service.question_count(exam), extendable=extendable,
         extensions=extensions, extension_errors=list(extension_errors),
+        override_count=len(overrides.overrides_of(exam)),
         running=sum(1 for a in attempts if a.is_open and a.deadline is not None),
         confirm=ConfirmForm(), now=now), status
 
@@ -269,9 +299,17 @@ def manage_attempt(attempt_id: int):
     if attempt.is_open:
         flash(_("This attempt is still in progress."), "info")
         return redirect(url_for("exams.manage_exam", exam_id=attempt.exam_id))
+    return attempt_page(attempt)
+
+
+def attempt_page(attempt: Attempt, errors=(), status: int = 200):
+    """The trainer's view of a closed attempt, with reopen and mark forms (and refusals)."""
+    from lms.exams.routes_overrides import attempt_tools
+
     show = ReviewOptions()
     return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, show=show,
-                           items=review_items(attempt, show, language()), trainer=True)
+                           items=review_items(attempt, show, language()), trainer=True,
+                           tools=attempt_tools(attempt), errors=list(errors)), status
 
 
 @bp.route("/exams/manage/grading")
@@ -317,6 +355,10 @@ def manage_grade(slot_id: int):
             error = _("Give a percentage from 0 to 100 for each essay.")
         else:
             grading.record_manual_grade(slot, manual, form.comment.data or "", current_user.id)
+            if overrides.mark_overrides_of(slot.attempt):  # regrading must keep them
+                overrides.apply_marks(slot.attempt)
+                if not slot.attempt.needs_grading:
+                    grading.announce_standing(slot.attempt.user_id, slot.attempt.exam)
             db.session.commit()
             flash(_("Grade saved."), "success")
             return redirect(url_for("exams.manage_grading"))

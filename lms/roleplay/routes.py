@@ -34,10 +34,13 @@ def load_content_command():
 
 
 def _trainee_widget(user) -> dict:
+    """The trainee's role-play panel: how many are scored and waiting, the latest three."""
     performances = db.session.scalars(
         select(Performance).where(Performance.trainee_id == user.id)
-        .order_by(Performance.performed_on.desc()).limit(3)).all()
-    return {"roleplay_results": [(p, service.trainee_result(p)) for p in performances]}
+        .order_by(Performance.performed_on.desc(), Performance.id.desc())).all()
+    scored = sum(1 for p in performances if p.scores)
+    return {"roleplay_results": [(p, service.trainee_result(p)) for p in performances[:3]],
+            "scored_count": scored, "waiting_count": len(performances) - scored}
 
 
 register_widget("trainee", "roleplay/_home_trainee.html", _trainee_widget)

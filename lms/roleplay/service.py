@@ -6,8 +6,10 @@ Rules:
   performances, and of those only the mean over submitted scores and the comments.
 - Pass mark: a performance counts as passed when the first submitted score's fraction
   (Moodle's rule, see ``lms.roleplay.rubric``) is at least ``PASS_FRACTION`` = 0.6, the
-  usual 60 % pass mark of the training centre. The ``activity_result`` signal is sent once,
-  with sender ``"roleplay"`` and ref ``roleplay:<card key>``, when that first score arrives.
+  usual 60 % pass mark of the training centre. The ``activity_result`` signal (sender
+  ``"roleplay"``, ref ``roleplay:<card key>``) is sent when that first score arrives, and
+  again when a revision changes the deciding score of the trainee's latest performance of
+  the card, so course completion follows the revised result.
 - Changing a submitted score needs a reason; the old values go to ``ScoreRevision``.
 """
 
@@ -170,7 +172,15 @@ def submit_score(performance: Performance, rater: User, entry: ScoreInput) -> Sc
 
 
 def revise_score(score: Score, editor: User, entry: ScoreInput, reason: str) -> ScoreRevision:
-    """Change a submitted score, keeping the old values with who and why."""
+    """Change a submitted score, keeping the old values with who and why.
+
+    When the score is the one that decides the performance (its first submitted score, already
+    announced) and the performance is the trainee's latest announced one of the card, the new
+    fraction is announced again through ``activity_result`` (cause ``rescore:<revision id>``),
+    so a course completion follows the revised result.
+    """
+    from lms.signals import caused_by
+
     reason = reason.strip()
     if not reason:
         raise ValueError("a reason is required to change a submitted score")
@@ -183,6 +193,19 @@ def revise_score(score: Score, editor: User, entry: ScoreInput, reason: str) -> 
     score.levels, score.comments = entry.levels, entry.comments
     score.overall_comment, score.fraction = entry.overall_comment, total.fraction
     score.updated_at = utcnow()
+    db.session.flush()
+    performance = score.performance
+    deciding = min(performance.scores, key=lambda s: (s.submitted_at, s.id))
+    newer = db.session.scalar(select(Performance.id).where(
+        Performance.trainee_id == performance.trainee_id,
+        Performance.card_id == performance.card_id, Performance.id != performance.id,
+        Performance.result_sent_at > performance.result_sent_at).limit(1)) \
+        if performance.result_sent_at is not None else None
+    if performance.result_sent_at is not None and deciding.id == score.id and newer is None:
+        with caused_by("rescore", revision.id, actor_id=editor.id):
+            activity_result.send("roleplay", user_id=performance.trainee_id,
+                                 ref=f"roleplay:{performance.card.key}", score=total.fraction,
+                                 passed=total.fraction >= PASS_FRACTION, at=datetime.now(UTC))
     return revision
 
 

@@ -1,13 +1,13 @@
 """auth: a time zone per user (None follows the site's)
 
 Revision ID: 1140_user_time_zone
-Revises: 1021_attempt_extensions
+Revises: 1130_exam_overrides
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1140_user_time_zone"
-down_revision = "1021_attempt_extensions"
+down_revision = "1130_exam_overrides"
 branch_labels = None
 depends_on = None
 

@@ -53,9 +53,12 @@
     const say = (text, kind) => { status.textContent = text; status.dataset.kind = kind || ""; };
     const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour12: false });
 
-    function markSaved(slot, iso) {
+    function markSaved(slot, iso, answered) {
       const mark = document.querySelector(`[data-map-slot="${slot}"]`);
-      if (mark) mark.classList.replace("open", "answered");
+      if (mark) {
+        mark.classList.toggle("answered", answered);
+        mark.classList.toggle("open", !answered);
+      }
       const line = form.querySelector(`[data-saved-for="${slot}"]`);
       if (line) line.textContent = `${form.dataset.msgSaved} ${clock(iso)}`;
       say(`${form.dataset.msgSaved} ${clock(iso)}`, "ok");
@@ -113,7 +116,7 @@
             delete queue[slot];
           }
           store(queue);
-          if (outcome.saved) markSaved(slot, outcome.saved);
+          if (outcome.saved) markSaved(slot, outcome.saved, entry.response !== null);
           else say(outcome.refused, "warn");
         }
       } finally {
@@ -124,6 +127,8 @@
     }
 
     function queueAnswer(question) {
+      // A typed "number" that is not one stays on the page with a message; it is not sent.
+      if (!checkNumbers(question)) return;
       const body = question.querySelector(":scope > .q-body");
       const queue = load();
       queue[question.dataset.slot] = { response: responseOf(body), seq: Date.now() };
@@ -164,12 +169,86 @@
       say(form.dataset.msgResent, "busy");
       flush();
     }
-    const finish = document.getElementById("finish-attempt");
-    if (finish) {
-      finish.addEventListener("click", (event) => {
-        if (!window.confirm(finish.dataset.confirmText)) event.preventDefault();
-      });
+    form.addEventListener("submit", (event) => {
+      // The plain form post (next page, submit) must not carry a refused number either.
+      const wrong = Array.from(form.querySelectorAll("fieldset.question"))
+        .filter((question) => !checkNumbers(question));
+      if (wrong.length) {
+        event.preventDefault();
+        say(form.dataset.msgFixNumbers, "warn");
+        wrong[0].querySelector("input[data-number][aria-invalid=true]").focus();
+      }
+    });
+    setupSubmitDialog();
+  }
+
+  // --- numbers: checked in the page as the server reads them ------------------------------
+  const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+  const fold = (text) => text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+
+  function readsAsNumber(raw, units) {
+    let text = fold(raw).replace(/\u2212/g, "-");
+    for (const unit of units.map(fold).filter(Boolean)) {
+      if (text.endsWith(unit)) { text = text.slice(0, text.length - unit.length).trim(); break; }
     }
+    text = text.replace(/[ _]/g, "");
+    if (THOUSANDS.test(text)) text = text.replace(/,/g, "");
+    else if ((text.match(/,/g) || []).length === 1 && !text.includes(".")) text = text.replace(",", ".");
+    return NUMBER.test(text) && Number.isFinite(Number(text));
+  }
+
+  // True when every number box of the question is empty or holds a number; marks the others.
+  function checkNumbers(question) {
+    let fine = true;
+    for (const input of question.querySelectorAll("input[data-number]")) {
+      let units = [];
+      try { units = JSON.parse(input.dataset.units || "[]"); } catch { units = []; }
+      const ok = input.value.trim() === "" || readsAsNumber(input.value, units);
+      const message = document.getElementById(`${input.id}-number-error`);
+      input.setAttribute("aria-invalid", ok ? "false" : "true");
+      if (message) {
+        message.hidden = ok;
+        message.textContent = ok ? "" : form.dataset.msgNotNumber;
+      }
+      fine = fine && ok;
+    }
+    return fine;
+  }
+
+  // --- submitting: name the questions not answered yet -----------------------------------
+  function unansweredNumbers() {
+    const numbers = [];
+    for (const link of document.querySelectorAll("[data-map-slot]")) {
+      const here = form.querySelector(`fieldset.question[data-slot="${link.dataset.mapSlot}"]`);
+      const answered = here
+        ? responseOf(here.querySelector(":scope > .q-body")) !== null
+        : link.classList.contains("answered");
+      if (!answered) numbers.push(link.dataset.number);
+    }
+    return numbers;
+  }
+
+  function setupSubmitDialog() {
+    const finish = document.getElementById("finish-attempt");
+    const dialog = document.getElementById("submit-dialog");
+    if (!finish || !dialog || typeof dialog.showModal !== "function") return;
+    let confirmed = false;
+    finish.addEventListener("click", (event) => {
+      if (confirmed) return;
+      event.preventDefault();
+      const open = unansweredNumbers();
+      document.getElementById("submit-dialog-unanswered").textContent = open.length
+        ? dialog.dataset.msgUnanswered.replace("__LIST__", open.join(", "))
+        : dialog.dataset.msgAllAnswered;
+      dialog.showModal();
+    });
+    document.getElementById("submit-dialog-cancel").addEventListener("click", () => dialog.close());
+    document.getElementById("submit-dialog-confirm").addEventListener("click", () => {
+      dialog.close();
+      confirmed = true;
+      form.requestSubmit(finish);  // posts finish=1 with this page's answers
+    });
   }
 
   function setupTimer() {

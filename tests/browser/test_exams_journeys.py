@@ -59,8 +59,9 @@ def test_a_trainee_takes_a_timed_exam_start_to_finish(page, login, app):
     page.get_by_role("button", name="下一页").click()
     page.locator("#q3 .move-up").last.click()
     _wait_saved(page, 3)
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="提交答卷").click()
+    expect(page.locator("#submit-dialog")).to_contain_text("所有题目都已作答")
+    page.get_by_role("button", name="立即提交").click()
     expect(page.locator(".summary")).to_contain_text("已提交")
     page.screenshot(path=str(SCREENS / "exams-review-zh.png"), full_page=True)
     with app.app_context():
@@ -211,8 +212,8 @@ def test_every_question_type_renders_and_saves(page, login, app):
             body.locator("input[type=text]").fill("24")
         expect(page.locator(f"#q{number} .q-saved")).to_contain_text("Saved", timeout=10000)
     page.screenshot(path=str(SCREENS / "exams-all-types-en.png"), full_page=True)
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Submit attempt").click()
+    page.get_by_role("button", name="Submit now").click()
     expect(page.locator(".summary")).to_be_visible()
     page.screenshot(path=str(SCREENS / "exams-all-types-review-en.png"), full_page=True)
 
@@ -331,3 +332,107 @@ def test_a_trainer_extends_a_running_attempt_and_the_timer_follows(page, login, 
         attempt = db.session.get(Attempt, int(attempt_id))
         assert attempt.is_open and attempt.extensions[0].minutes == 30
         assert attempt.deadline - attempt.started_at == timedelta(minutes=40)
+
+
+def _numerical(key):
+    return {"key": key, "type": "numerical", "difficulty": "easy",
+            "category": "service-standards/targets", "curriculum": "service_standards",
+            "text": {"zh": "回访时限是多少小时？", "en": "How many hours to call back?"},
+            "unit": {"zh": "小时", "en": "hours"}, "answers": [{"value": 24, "fraction": 1}]}
+
+
+def test_a_trainer_gives_one_trainee_a_window_and_an_attempt_who_then_starts(
+        page, login, app, browser, live_server, tmp_path):
+    """Overrides in two browsers: the trainer (on a phone) gives one trainee an own window
+    and one more attempt on a closed exam; the trainee reads why on their exam page and
+    starts. In the attempt a non-number is refused in the page, and the submit dialog names
+    the question left unanswered."""
+    from lms.auth.models import utcnow
+    from lms.exams import attempts
+    from lms.exams.models import Exam
+    from tests.factories import DEFAULT_PASSWORD, make_user
+
+    username = login("trainee")
+    questions = [single_choice("ov-j-one", right="首问负责", wrong=("谁有空谁处理",)),
+                 single_choice("ov-j-two", right="24 小时内回访", wrong=("不用回访",)),
+                 _numerical("ov-j-num")]
+    closed = utcnow() - timedelta(days=1)
+    slug = _exam_for(app, username, questions, attempts_allowed=1, questions_per_page=3,
+                     opens_at=closed - timedelta(days=7), closes_at=closed,
+                     slug="override-journey")
+    with app.app_context():
+        trainee = db.session.scalar(db.select(User).where(User.username == username))
+        exam = db.session.scalar(db.select(Exam).where(Exam.slug == slug))
+        exam.closes_at = None  # the trainee sat the exam while it was open ...
+        db.session.commit()
+        attempts.submit(attempts.start_attempt(exam, trainee).id, trainee.id)
+        exam.closes_at = closed  # ... and it closed yesterday
+        db.session.commit()
+        exam_id, option = exam.id, f"{trainee.name} ({trainee.employee_no})"
+        trainer_name = make_user(roles=["trainer"], name="王老师").username
+    page.goto(f"/exams/mine/{slug}")
+    expect(page.get_by_role("button", name="开始作答")).to_have_count(0)
+
+    trainer = browser.new_context(base_url=live_server, locale="zh-CN",
+                                  viewport={"width": 390, "height": 844}, is_mobile=True)
+    desk = trainer.new_page()
+    desk.goto("/login")
+    desk.fill("#username", trainer_name)
+    desk.fill("#password", DEFAULT_PASSWORD)
+    desk.click("button[type=submit]")
+    desk.wait_for_url("**/")
+    desk.goto(f"/exams/manage/{exam_id}")
+    desk.locator("#overrides-link").click()
+    desk.select_option("#target", label=option)
+    desk.fill("#extra_attempts", "1")
+    local = utcnow() + timedelta(hours=8)  # the site's zone, Asia/Shanghai
+    desk.fill("#opens_at", (local - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    desk.fill("#closes_at", (local + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    desk.fill("#reason", "病假补考，已见医院证明")
+    desk.get_by_role("button", name="保存特别设置").click()
+    expect(desk.locator(".flash-success")).to_contain_text("特别设置已保存")
+    expect(desk.locator("#override-list")).to_contain_text("病假补考")
+    expect(desk.locator("#override-audit")).to_contain_text("王老师")
+    desk.screenshot(path=str(tmp_path / "exams-overrides-phone-zh.png"), full_page=True)
+    trainer.close()
+
+    page.goto("/")
+    expect(page.locator("#exam-widget")).to_contain_text("有 1 场考试等你参加")
+    page.goto(f"/exams/mine/{slug}")
+    expect(page.locator("#override-notices")).to_contain_text("你的培训师（王老师）给了你")
+    expect(page.locator("#override-notices")).to_contain_text("病假补考，已见医院证明")
+    page.screenshot(path=str(tmp_path / "exams-my-exam-zh.png"), full_page=True)
+    page.get_by_role("button", name="开始作答").click()
+    page.wait_for_url("**/exams/attempts/*")
+    page.get_by_label("首问负责").check()
+    _wait_saved(page, 1)
+
+    box = page.locator("#q3 input[data-number]")
+    box.fill("二十四")
+    box.blur()
+    expect(page.locator("#q3 .error")).to_contain_text("请在这里填写数字")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt).where(Attempt.number == 2))
+        assert attempt is not None and attempt.questions[2].answer is None  # never sent
+    box.fill("24 小时")
+    box.blur()
+    _wait_saved(page, 3)
+    expect(page.locator("#q3 .error")).to_be_hidden()
+
+    page.locator("#finish-attempt").click()
+    dialog = page.locator("#submit-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("尚未作答：第 2 题。")
+    page.screenshot(path=str(tmp_path / "exams-submit-dialog-zh.png"))
+    page.get_by_role("button", name="继续作答").click()
+    expect(dialog).to_be_hidden()
+    page.locator("#finish-attempt").click()
+    page.get_by_role("button", name="立即提交").click()
+    page.wait_for_url("**/review")
+    expect(page.locator("#not-answered")).to_contain_text("2")
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt).where(Attempt.number == 2))
+        assert attempt.state == AttemptState.SUBMITTED
+        assert attempt.questions[2].answer.response == "24 小时"
+        assert attempt.deadline is not None  # capped by the trainee's own close time

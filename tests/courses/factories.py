@@ -21,6 +21,17 @@ def small_bundle(slug: str = "callback-basics", **replace):
     return parse_course(files_from_zip(make_zip(files)))
 
 
+def make_exam(slug: str = "callback-basics-final", title: dict | None = None):
+    """A committed exam with ``slug`` (no questions): what the small bundle's ref names."""
+    from lms.exams.models import Exam, default_review
+
+    exam = Exam(slug=slug, title=title or {"zh": "回访结业考试", "en": "Callback final exam"},
+                review=default_review())
+    db.session.add(exam)
+    db.session.commit()
+    return exam
+
+
 def make_course(slug: str = "callback-basics", status: str = "published", **replace):
     """A committed course from the small bundle (needs an app context)."""
     course = content_service.import_bundle(small_bundle(slug, **replace), status=status)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lms.courses.bundle import read_course_zip
 from lms.courses.models import Course, Curriculum, Lesson, LessonAsset, Module
 from lms.extensions import db
-from tests.courses.factories import make_course, small_bundle
+from tests.courses.factories import make_course, make_exam, small_bundle
 from tests.courses.helpers import PNG_BYTES, make_zip, valid_course_files
 
 MANAGE = "/courses/manage"
@@ -153,6 +153,8 @@ def test_zip_errors_follow_the_trainers_language(client, auth, app):
 
 def test_good_zip_is_previewed_then_imported_as_a_draft(client, auth, app):
     auth.as_role("trainer")
+    with app.app_context():
+        make_exam()  # the exam the bundle's activity names
     data = make_zip(valid_course_files())
     preview = auth.post("/courses/manage/import", {"file": (io.BytesIO(data), "ok.zip")},
                         form_page="/courses/manage/import", content_type="multipart/form-data")

@@ -59,19 +59,21 @@ def test_onboarding_path_page_shows_72_hours_split_40_60(client, auth, shipped):
     assert "add up to" not in body  # the declared 72 h match the courses
 
 
-def test_activity_reference_must_match_its_kind(client, auth, shipped, app):
+def test_activity_is_picked_and_a_reference_naming_nothing_is_refused(client, auth, shipped,
+                                                                     app):
     auth.as_role("trainer")
     url = f"/courses/manage/courses/{shipped['course']}/activities/new"
-    bad = auth.post(url, {"kind": "exam", "ref": "drill:wrong", "title_zh": "考", "title_en": "E",
-                          "delivery_mode": "online", "planned_hours": "1"}, form_page=url)
+    bad = auth.post(url, {"ref": "drill:wrong", "delivery_mode": "online",
+                          "planned_hours": "1"}, form_page=url)
     assert bad.status_code == 400 and 'id="ref-error"' in bad.get_data(as_text=True)
-    good = auth.post(url, {"kind": "survey", "ref": "survey:after-course", "title_zh": "问卷",
-                           "title_en": "Survey", "delivery_mode": "online",
+    good = auth.post(url, {"ref": "survey:post-course", "delivery_mode": "online",
                            "planned_hours": "0.5"}, form_page=url)
     assert good.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(func.count(Activity.id)).where(
-            Activity.ref == "survey:after-course")) == 1
+        activity = db.session.scalar(select(Activity).where(
+            Activity.course_id == shipped["course"], Activity.ref == "survey:post-course"))
+        assert activity.kind == "survey"
+        assert activity.title["en"] == "End-of-course feedback survey"  # the survey's title
 
 
 def test_trainer_builds_a_path_and_assigns_it_to_new_hires(client, auth, shipped, app):

@@ -86,12 +86,27 @@ def test_activities_cover_exams_roleplays_drills_and_a_survey():
     refs = {activity.ref for course in COURSES for activity in course.activities}
     assert {
         "exam:service-standards-final",
-        "roleplay:complaint-four-steps",
-        "drill:group-complaint-surge",
+        "exam:service-awareness-final",
+        "exam:technical-skills-final",
+        "exam:emergency-handling-final",
+        "roleplay:ac_failed_again_after_repair",
+        "roleplay:callback_finds_dissatisfaction",
+        "drill:group_complaint_surge",
+        "drill:quality_recall",
         "survey:post-course",
-    } <= refs
+        "practice:onsite-practice",
+    } == refs
     kinds = {activity.kind for course in COURSES for activity in course.activities}
-    assert kinds == {"exam", "roleplay", "emergency_drill", "survey"}
+    assert kinds == {"exam", "roleplay", "emergency_drill", "survey", "practice"}
+
+
+def test_onsite_practice_completes_only_when_its_assessment_is_signed_off():
+    onsite = BY_SLUG["onsite-practice"]
+    practice = [a for a in onsite.activities if a.kind == "practice"]
+    assert [(a.ref, a.required, a.delivery_mode) for a in practice] == [
+        ("practice:onsite-practice", True, "offline_practice")]
+    # The sign-off assesses the practice days themselves: no hours on top of the 31 h.
+    assert practice[0].planned_hours == 0 and onsite.planned_hours == 31
 
 
 def test_onboarding_is_72_hours_split_40_online_60_offline():

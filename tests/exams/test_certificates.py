@@ -1,5 +1,6 @@
 """Certificates: issued on course completion, PDF with the Chinese name, public check,
-validity and recertification, cohort ZIP."""
+validity and recertification, cohort ZIP, a trainer's revocation. The full cycle (withdrawal,
+reissue, renewal through the real services) is in ``test_certificate_cycle``."""
 
 import io
 import zipfile
@@ -54,6 +55,9 @@ def test_validity_and_recertification(app_ctx):
     _complete(holder.id)  # recertified before it lapses
     assert db.session.query(Certificate).count() == 2
     assert certificates.due_for_recertification(holder.id) == []
+    db.session.refresh(first)
+    assert first.superseded_by is not None and first.state == "superseded"
+    assert [c.id for c in certificates.chain_of(first)] == [first.id, first.superseded_by.id]
 
 
 def test_expired_certificate_is_shown_as_not_valid(app, client):
@@ -106,6 +110,11 @@ def test_a_trainer_revokes_a_certificate(app, client, auth):
     assert response.status_code == 302
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "钱七" in page and ("已被撤销" in page or "revoked" in page)
+    assert "培训师撤销了该证书" in page or "a trainer revoked it" in page
+    with app.app_context():
+        revoked = db.session.get(Certificate, certificate_id)
+        assert revoked.revoked_at is not None and revoked.revoked_reason == "manual"
+        assert certificates.current_certificate(revoked.user_id, "course", 7) is None
 
 
 def test_an_aware_completion_time_is_accepted(app_ctx):

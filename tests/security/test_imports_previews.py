@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from lms.exams.models import Question
 from lms.extensions import db
 from tests.conftest import csrf_token
+from tests.courses.factories import make_exam
 from tests.courses.helpers import make_zip, valid_course_files
 
 GIFT = "::first::Who owns the case? {=The first responder ~The technician}\n"
@@ -98,6 +99,8 @@ def test_the_sweep_command_removes_stale_previews_of_both_imports(app, client, a
     fresh_question = _preview_questions(client, GIFT.replace("first", "second"))
     for suffix in (".bin", ".json"):
         os.utime(questions_folder / f"{old_question}{suffix}", (OLD, OLD))
+    with app.app_context():
+        make_exam()  # the exam the bundle's activity names (references must resolve)
     response = auth.post("/courses/manage/import", {
         "file": (io.BytesIO(make_zip(valid_course_files())), "ok.zip")},
         form_page="/courses/manage/import", content_type="multipart/form-data")

@@ -1,4 +1,5 @@
-"""Database models of exams, split by aggregate: bank, exam, attempt, certificate."""
+"""Database models of exams, split by aggregate: bank, exam, attempt, certificate,
+override (trainers' overrides and their audit)."""
 
 from lms.exams.models.attempt import (
     Answer,
@@ -22,10 +23,12 @@ from lms.exams.models.exam import (
     TestKind,
     default_review,
 )
+from lms.exams.models.override import ExamOverride, ExamOverrideAudit, MarkOverride
 
 __all__ = [
     "REVIEW_MOMENTS", "REVIEW_PARTS", "Answer", "AnswerEvent", "Attempt", "AttemptExtension",
     "AttemptQuestion", "AttemptState", "Certificate", "CertificatePolicy", "Exam",
-    "ExamAssignment", "ExamItem", "GradingMethod", "ManualGrade", "Question",
+    "ExamAssignment", "ExamItem", "ExamOverride", "ExamOverrideAudit", "GradingMethod",
+    "ManualGrade", "MarkOverride", "Question",
     "QuestionCategory", "QuestionVersion", "RegradeRun", "TestKind", "default_review",
 ]
