@@ -33,6 +33,8 @@ NAV_ITEMS = (
     NavItem("roleplay.index", _l("Role-play"), ("trainer", "admin", "trainee"), "roleplay."),
     NavItem("drills.manage", _l("Drill scheduling"), ("trainer",), "drills.manage"),
     NavItem("practice.index", _l("Offline practice"), ("trainer", "admin"), "practice."),
+    NavItem("records.me", _l("My record"), ("trainee",), "records.me"),
+    NavItem("records.gradebook", _l("Gradebook"), ("trainer", "admin"), "records.gradebook"),
     NavItem("planning.index", _l("Planning"), ("planner",), "planning."),
     NavItem("evaluation.index", _l("Effectiveness"), ("trainer", "admin", "planner"),
             "evaluation."),

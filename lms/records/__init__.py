@@ -1,0 +1,1 @@
+"""Learner records: one record per person (page, PDF, XLSX) and the trainers' gradebook."""
