@@ -35,10 +35,16 @@ NAV_ITEMS = (
     NavItem("practice.index", _l("Offline practice"), ("trainer", "admin"), "practice."),
     NavItem("records.me", _l("My record"), ("trainee",), "records.me"),
     NavItem("records.gradebook", _l("Gradebook"), ("trainer", "admin"), "records.gradebook"),
+    NavItem("calendar.month", _l("Calendar"), ("admin", "trainer", "planner", "trainee"),
+            "calendar."),
     NavItem("planning.index", _l("Planning"), ("planner",), "planning."),
+    NavItem("workforce.index", _l("Forecasts"), ("planner",), "workforce."),
+    NavItem("rostering.index", _l("Rosters"), ("planner",), "rostering."),
     NavItem("evaluation.index", _l("Effectiveness"), ("trainer", "admin", "planner"),
             "evaluation."),
     NavItem("admin.users", _l("Users"), ("admin",), "admin."),
+    NavItem("audit.log", _l("Audit log"), ("admin",), "audit."),
+    NavItem("settings.edit", _l("Site settings"), ("admin",), "settings."),
 )
 
 

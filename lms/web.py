@@ -24,8 +24,9 @@ from lms.i18n import localized
 log = logging.getLogger("lms.web")
 
 #: Feature packages whose ``routes.bp`` blueprint is registered, in this order.
-FEATURES = ("auth", "home", "admin", "courses", "exams", "roleplay", "practice", "records",
-            "drills", "planning", "evaluation", "reports")
+FEATURES = ("auth", "home", "admin", "audit", "settings", "privacy", "backup", "notify",
+            "calendar", "courses", "exams", "roleplay", "practice", "records", "drills",
+            "planning", "workforce", "rostering", "evaluation", "reports")
 
 
 def feature_modules(name: str) -> list:
