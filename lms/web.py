@@ -34,6 +34,8 @@ def feature_modules(name: str) -> list:
     modules = []
     for feature in FEATURES:
         module_name = f"lms.{feature}.{name}"
+        if importlib.util.find_spec(f"lms.{feature}") is None:
+            continue  # a feature listed ahead of its package
         if importlib.util.find_spec(module_name) is not None:
             modules.append(importlib.import_module(module_name))
     return modules
