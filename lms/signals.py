@@ -42,6 +42,13 @@ The completion and withdrawal receivers may return ``{"certificates": [{"code": 
 "action": "issued" | "superseded" | "revoked"}]}``: the courses feature keeps what they
 answer in its audit record, so the trainee's notice names the certificate concerned.
 
+- ``attempts_since``: a question, not a notice. The exams feature asks from when a person's
+  attempts at ``ref`` count against the exam's attempt limit: a renewal cycle gives a fresh
+  set of attempts (whoever used every attempt when first certified can still recertify).
+  Sender: the reference prefix (``"exam"``). Keyword arguments: ``user_id``, ``ref``. The
+  courses feature answers with the start of the person's current renewal cycle of a course
+  that requires ``ref`` (naive UTC), or None; without an answer every attempt counts.
+
 - ``activities_assigned``: a person was assigned a course or path. Sender: ``"course"``.
   Keyword arguments: ``user_id``, ``refs`` (the activity references of the course or of
   the path's published courses, e.g. ``["exam:service-standards-final"]``). Exams listen
@@ -68,6 +75,7 @@ course_completion_withdrawn = _signals.signal("course-completion-withdrawn")
 path_completion_withdrawn = _signals.signal("path-completion-withdrawn")
 certificate_issued = _signals.signal("certificate-issued")
 result_in_cycle = _signals.signal("result-in-cycle")
+attempts_since = _signals.signal("attempts-since")
 activities_assigned = _signals.signal("activities-assigned")
 
 #: The kinds of :class:`Cause`: a regrade run, a trainer's mark override, a revised score.

@@ -395,3 +395,22 @@ def path_completed_at(user_id: int, path: LearningPath) -> datetime | None:
 # The state changes live in `completion` (which imports this module and listens to
 # ``certificate_issued``); importing it here connects it wherever progress is used.
 from lms.courses import completion as _completion  # noqa: E402
+
+
+def attempts_since(sender, *, user_id: int, ref: str, **_) -> datetime | None:
+    """Answer ``lms.signals.attempts_since``: the start of the person's current renewal cycle
+    of an assigned course that requires ``ref`` (the open one, or the one last completed),
+    so attempts made before it no longer count against the exam's attempt limit."""
+    book = book_for(user_id)
+    starts = []
+    for course in book.assigned_courses(user_id):
+        if not any(a.required and a.ref == ref for a in course.activities):
+            continue
+        renewal = book.renewal(user_id, course)
+        if renewal is not None:
+            starts.append(renewal.opens_at)
+            continue
+        row = book.completions[user_id].get(course.id)
+        if row is not None and row.holds and row.cycle_started_at is not None:
+            starts.append(row.cycle_started_at)
+    return max(starts) if starts else None

@@ -26,12 +26,13 @@ from lms.courses.models import Activity, Course, LessonAsset
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from lms.i18n import localized
-from lms.signals import activity_result
+from lms.signals import activity_result, attempts_since
 
 __all__ = ["bp"]
 
 AUTHOR_ROLES = ("trainer", "admin")
 activity_result.connect(progress.record_activity_result)
+attempts_since.connect(progress.attempts_since)
 
 
 def can_author(user) -> bool:

@@ -80,6 +80,35 @@ def validity_days(kind: str, subject_id: int) -> int | None:
     return policy.validity_days if policy else None
 
 
+@dataclass(frozen=True)
+class Subject:
+    """A course or learning path certificates can be issued for, with its validity."""
+
+    kind: str
+    id: int
+    title: dict
+    validity_days: int | None
+
+    @property
+    def value(self) -> str:
+        """The form value naming it (never shown)."""
+        return f"{self.kind}:{self.id}"
+
+
+def subjects() -> list[Subject]:
+    """Every path and course (from the courses feature, when there is one), with the
+    validity period its certificates have now."""
+    try:
+        listing = importlib.import_module("lms.courses.service").certificate_subjects()
+    except (ImportError, AttributeError):
+        log.info("no lms.courses.service.certificate_subjects: no subjects to list")
+        return []
+    policies = {(p.subject_kind, p.subject_id): p.validity_days
+                for p in db.session.scalars(select(CertificatePolicy))}
+    return [Subject(kind, subject_id, title, policies.get((kind, subject_id)))
+            for kind, subject_id, title in listing]
+
+
 def set_validity(kind: str, subject_id: int, days: int | None) -> None:
     """Set (or clear with None) the validity period of a course's or path's certificates."""
     policy = db.session.scalar(select(CertificatePolicy).where(

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
+from lms import signals
 from lms.auth.models import User
 from lms.exams.models import (
     Attempt,
@@ -141,6 +142,14 @@ class ExamStatus:
         return self.in_progress is not None or self.can_start
 
 
+def counted_since(exam: Exam, user_id: int) -> datetime | None:
+    """From when attempts count against the limit: the start of the person's renewal cycle
+    (asked through ``attempts_since``), or None (every attempt counts)."""
+    answers = [answer for _receiver, answer in signals.attempts_since.send(
+        "exam", user_id=user_id, ref=exam.ref) if isinstance(answer, datetime)]
+    return max(answers) if answers else None
+
+
 def window_open(exam: Exam | EffectiveSettings, now: datetime) -> bool:
     """Whether ``now`` lies inside the open/close window (the exam's or a person's)."""
     return (exam.opens_at is None or exam.opens_at <= now) and (
@@ -161,7 +170,9 @@ def status_for(exam: Exam, user_id: int, now: datetime) -> ExamStatus:
     settings = effective_settings(exam, user_id)
     attempts = attempts_of(exam, user_id)
     allowed = settings.attempts_allowed
-    left = None if not allowed else max(0, allowed - len(attempts))
+    since = counted_since(exam, user_id) if allowed else None
+    used = [a for a in attempts if since is None or a.started_at >= since]
+    left = None if not allowed else max(0, allowed - len(used))
     running = next((a for a in attempts if continuable(a, now)), None)
     return ExamStatus(exam, attempts, window_open(settings, now), left, running, settings)
 

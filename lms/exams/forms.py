@@ -162,10 +162,8 @@ class ManualGradeForm(FlaskForm):
 class ValidityForm(FlaskForm):
     """Validity period of the certificates of one course or learning path."""
 
-    subject_kind = SelectField(_l("For"), choices=choices([
-        ("course", _l("Course")), ("path", _l("Learning path"))]))
-    subject_id = IntegerField(_l("Course or path number"),
-                              validators=[NumberRange(min=1, max=2**31 - 1)])
+    #: ``course:<id>`` or ``path:<id>``; the choices (titles) are set by the page.
+    subject = SelectField(_l("Course or learning path"), choices=[], validate_choice=True)
     validity_days = IntegerField(_l("Valid for (days, empty = no expiry)"),
                                  validators=[Optional(), NumberRange(min=1, max=3650)])
 

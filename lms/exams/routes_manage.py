@@ -34,6 +34,7 @@ from lms.exams.models import (
 from lms.exams.routes import bp, language, review_items
 from lms.extensions import db
 from lms.home.widgets import register_widget
+from lms.i18n import localized
 from question_bank.grading import ReviewOptions
 from question_bank.model import QuestionType
 from question_bank.qtypes import kind_of
@@ -392,9 +393,13 @@ def manage_transcript(user_id: int):
 def manage_certificates():
     """Issued certificates, renewals due, validity periods, and a cohort ZIP download."""
     form = ValidityForm()
+    subjects = certificates.subjects()
+    kinds = {"path": _("Learning path"), "course": _("Course")}
+    form.subject.choices = [(s.value, f"{kinds[s.kind]} · {localized(s.title)}")
+                            for s in subjects]
     if form.validate_on_submit():
-        certificates.set_validity(form.subject_kind.data, form.subject_id.data,
-                                  form.validity_days.data)
+        kind, subject_id = form.subject.data.split(":", 1)
+        certificates.set_validity(kind, int(subject_id), form.validity_days.data)
         db.session.commit()
         flash(_("Validity period saved."), "success")
         return redirect(url_for("exams.manage_certificates"))
@@ -402,6 +407,7 @@ def manage_certificates():
                                 .limit(200)).all()
     departments = db.session.scalars(select(Department).order_by(Department.name)).all()
     return render_template("exams/certificates.html", issued=issued, form=form,
+                           subjects=[s for s in subjects if s.validity_days],
                            renewals=certificates.due_for_recertification(),
                            departments=departments, is_valid=certificates.is_valid,
                            confirm=ConfirmForm(),

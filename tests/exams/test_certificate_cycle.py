@@ -183,3 +183,39 @@ def test_a_withdrawn_renewal_cycle_still_reissues(app_ctx):
     assert db.session.get(Exam, exam.id) and db.session.get(Course, course.id)
     assert db.session.scalar(select(Certificate).where(Certificate.superseded_by_id.is_not(
         None))) is None  # reissued after a revocation, not a renewal
+
+
+def test_a_renewal_cycle_gives_a_fresh_set_of_attempts(app_ctx):
+    """Whoever used the only attempt to get certified can still sit the exam to recertify,
+    once: the attempts before the cycle no longer count against the limit."""
+    from lms.exams import exam_service
+
+    trainee = make_user(name="续考 Zhao")
+    exam, course = exam_course(trainee=trainee, attempts_allowed=1)
+    certificates.set_validity("course", course.id, 365)
+    assign_to(course, trainee)
+    then = utcnow() - timedelta(days=400)
+    open_lessons(trainee, course, then)
+    take(exam, trainee, RIGHT, now=then)
+    db.session.commit()
+    assert state(trainee, course).status == "renewal_due"
+
+    status = exam_service.status_for(exam, trainee.id, utcnow())
+    assert status.can_start and status.attempts_left == 1
+    take(exam, trainee, RIGHT)
+    db.session.commit()
+    assert state(trainee, course).status == "completed"
+    status = exam_service.status_for(exam, trainee.id, utcnow())
+    assert not status.can_start and status.attempts_left == 0
+
+
+def test_without_a_renewal_cycle_every_attempt_counts(app_ctx):
+    from lms.exams import exam_service
+
+    trainee = make_user()
+    exam, course = exam_course(trainee=trainee, attempts_allowed=1)
+    assign_to(course, trainee)
+    take(exam, trainee, WRONG)
+    db.session.commit()
+    status = exam_service.status_for(exam, trainee.id, utcnow())
+    assert status.attempts_left == 0 and not status.can_start

@@ -127,3 +127,27 @@ def test_an_aware_completion_time_is_accepted(app_ctx):
     certificate = db.session.query(Certificate).one()
     assert certificate.subject_kind == "path" and certificate.issued_at.hour == 8
     assert certificate.subject_title["en"] == "Learning path #3"
+
+
+def test_a_trainer_sets_a_validity_period_by_picking_the_course_by_its_title(app, client, auth):
+    from tests.conftest import csrf_token
+    from tests.courses.factories import make_course
+
+    auth.as_role("trainer")
+    with app.app_context():
+        course = make_course("validity-course")
+        course_id, title = course.id, course.title["zh"]
+    page = client.get("/exams/manage/certificates").get_data(as_text=True)
+    assert title in page and "Course or path number" not in page and "课程或路径编号" not in page
+    token = csrf_token(client, "/exams/manage/certificates")
+    reply = client.post("/exams/manage/certificates", data={
+        "csrf_token": token, "subject": f"course:{course_id}", "validity_days": "365"})
+    assert reply.status_code == 302
+    page = client.get("/exams/manage/certificates").get_data(as_text=True)
+    assert f"{title}: 365" in page
+    with app.app_context():
+        assert certificates.validity_days("course", course_id) == 365
+    refused = client.post("/exams/manage/certificates", data={
+        "csrf_token": token, "subject": "course:999999", "validity_days": "30"})
+    assert refused.status_code == 400 or "Validity period saved" not in refused.get_data(
+        as_text=True)

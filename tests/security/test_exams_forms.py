@@ -114,7 +114,7 @@ def test_a_validity_period_for_an_impossible_course_number_is_refused(client, au
     auth.as_role("trainer")
     page = "/exams/manage/certificates"
     reply = client.post(page, data={"csrf_token": csrf_token(client, page),
-                                    "subject_kind": "course", "subject_id": str(10**20),
+                                    "subject": f"course:{10**20}",
                                     "validity_days": "365"})
     assert reply.status_code in (200, 400) and reply.status_code != 500
     assert "Validity period saved" not in reply.get_data(as_text=True)
