@@ -18,7 +18,7 @@ from lms.auth.models import Department, User
 from lms.courses.models import Course, LearningPath
 from lms.courses.models_progress import Assignment
 from lms.extensions import db
-from lms.signals import activities_assigned
+from lms.signals import activities_assigned, assignment_made
 
 NEW_HIRE_DAYS = 90
 TARGETS = ("users", "department", "new_hires")
@@ -89,6 +89,9 @@ def assign(item: Course | LearningPath, people: list[User], due_on: date | None,
             path_id=None if is_course else item.id, due_on=due_on, source=source,
             assigned_by_id=assigned_by.id if assigned_by else None))
         announce_activities(person.id, item)
+        assignment_made.send("course" if is_course else "path", user_id=person.id,
+                             subject_id=item.id, slug=item.slug, title=dict(item.title),
+                             due_on=due_on)
         created += 1
     db.session.flush()
     return AssignResult(created, updated)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.auth.models import User
@@ -20,11 +22,14 @@ from lms.courses.models import LearningPath
 from lms.courses.models_progress import Assignment
 from lms.courses.progress import CourseProgress, ProgressBook
 from lms.extensions import db
-from lms.i18n import localized
+from lms.i18n import local_text, localized
 from lms.tabular import write_csv, write_xlsx
 
-EXPORT_COLUMNS = ("employee_no", "name", "department", "course", "due_on", "progress_percent",
-                  "status", "overdue", "completed_at")
+EXPORT_COLUMNS = (_l("Employee number"), _l("Name"), _l("Department"), _l("Course"),
+                  _l("Due on"), _l("Progress (%)"), _l("Status"), _l("Overdue"),
+                  _l("Completed at"))
+STATUS_LABELS = {"completed": _l("Completed"), "renewal_due": _l("Renewal due"),
+                 "in_progress": _l("In progress"), "not_started": _l("Not started")}
 
 
 @dataclass
@@ -135,14 +140,15 @@ def overdue(rows: list[Enrolment]) -> list[Enrolment]:
 
 def export_rows(rows: list[Enrolment], language: str) -> list[list]:
     """Table rows (header first) for CSV/XLSX, course titles in ``language``."""
-    table = [list(EXPORT_COLUMNS)]
+    table = [[str(title) for title in EXPORT_COLUMNS]]
     for row in rows:
         p = row.progress
         table.append([
             row.user.employee_no, row.user.name, row.department,
             localized(p.course.title, language), p.due_on.isoformat() if p.due_on else "",
-            p.percent, p.status, "yes" if p.overdue else "no",
-            p.completed_at.strftime("%Y-%m-%d %H:%M") if p.completed_at else "",
+            p.percent, str(STATUS_LABELS.get(p.status, p.status)),
+            _("yes") if p.overdue else _("no"),
+            local_text(p.completed_at),
         ])
     return table
 

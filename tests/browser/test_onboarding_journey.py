@@ -361,6 +361,12 @@ def test_a_new_hire_completes_the_shipped_onboarding_and_the_certificate_stays_t
     pdf = PdfReader(io.BytesIO(reply.body()))
     assert NEW_HIRE in "".join(page.extract_text() for page in pdf.pages)
     _shot(trainee, "certificates-zh")
+    trainee.set_viewport_size({"width": 390, "height": 844})  # the same pages on a phone
+    for url in ("/courses/my", "/exams/mine", "/records/me"):
+        trainee.goto(url)
+        assert trainee.evaluate("document.documentElement.scrollWidth") <= 390, url
+        _shot(trainee, "phone-" + url.strip("/").replace("/", "-"))
+    trainee.set_viewport_size({"width": 1280, "height": 900})
 
     # 7. A trainer corrects the key of a question the new hire answered right in the
     #    service-standards final and regrades: 60 % is below the pass mark.
@@ -417,9 +423,13 @@ def test_a_new_hire_completes_the_shipped_onboarding_and_the_certificate_stays_t
                ).to_have_attribute("data-state", "expired")
         expect(trainee.locator("main")).to_contain_text("需要重新认证")
         trainee.goto("/courses/my")
-        expect(trainee.locator("article[data-course=service-standards]")).to_contain_text(
-            "续期")
+        reopened = trainee.locator("article[data-course=service-standards]")
+        expect(reopened).to_contain_text("需要续期")
+        expect(reopened).to_contain_text("证书已于")
+        expect(reopened.locator(".renewal-steps")).to_contain_text("服务规范结业考试")
         _shot(trainee, "renewal-due-zh")
+        reopened.get_by_role("link", name="续期本课程").click()
+        expect(trainee.locator("[data-ref='exam:service-standards-final'] a")).to_be_visible()
         assert "100" in _sit(trainee, app, "服务规范结业考试")
         trainee.goto("/exams/mine")
         renewed = trainee.locator("#my-certificates li[data-state=valid]",
