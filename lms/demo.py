@@ -23,7 +23,7 @@ DEMO_USERS = (
     ("trainer", "T0001", "李培训 Li Peixun", "培训中心 Training Center", ["trainer"], None),
     ("planner", "P0001", "王规划 Wang Guihua", "排班规划部 Workforce Planning", ["planner"], None),
     ("trainee", "E1001", "张新 Zhang Xin", EAST, ["trainee"], date(2026, 11, 2)),
-    ("lead", "M0001", "陈主管 Chen Zhuguan", EAST, ["trainer", "planner"], None),
+    ("lead", "M0001", "陈主管 Chen Zhuguan", EAST, ["lead"], None),
     ("e1002", "E1002", "刘洋 Liu Yang", EAST, ["trainee"], date(2026, 11, 2)),
     ("e1003", "E1003", "赵敏 Zhao Min", EAST, ["trainee"], date(2026, 10, 12)),
     ("e1004", "E1004", "孙磊 Sun Lei", SOUTH, ["trainee"], date(2025, 4, 1)),
@@ -39,8 +39,11 @@ def load_users() -> list[str]:
     for username, number, name, department, roles, hired_on in DEMO_USERS:
         if username in existing:
             continue
-        create_user(username=username, employee_no=number, name=name, department=department,
-                    roles=roles, hired_on=hired_on, password=password)
+        user, _password = create_user(username=username, employee_no=number, name=name,
+                                      department=department, roles=roles, hired_on=hired_on,
+                                      password=password)
+        if "lead" in roles:  # a team lead leads their own department
+            user.led_departments = [user.department]
         created.append(username)
     db.session.commit()
     return created

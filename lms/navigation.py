@@ -23,7 +23,9 @@ class NavItem:
 
 
 NAV_ITEMS = (
-    NavItem("home.index", _l("Home"), ("admin", "trainer", "planner", "trainee"), "home."),
+    NavItem("home.index", _l("Home"), ("admin", "trainer", "planner", "trainee", "lead"),
+            "home."),
+    NavItem("courses.dashboard", _l("My team"), ("lead",), "courses.dashboard"),
     NavItem("courses.my_learning", _l("My learning"), ("trainee",), "courses.my_"),
     NavItem("exams.my_exams", _l("My exams"), ("trainee",), "exams.my_"),
     NavItem("drills.my_drills", _l("Emergency drills"), ("trainee",), "drills.my_"),
@@ -34,8 +36,9 @@ NAV_ITEMS = (
     NavItem("drills.manage", _l("Drill scheduling"), ("trainer",), "drills.manage"),
     NavItem("practice.index", _l("Offline practice"), ("trainer", "admin"), "practice."),
     NavItem("records.me", _l("My record"), ("trainee",), "records.me"),
-    NavItem("records.gradebook", _l("Gradebook"), ("trainer", "admin"), "records.gradebook"),
-    NavItem("calendar.month", _l("Calendar"), ("admin", "trainer", "planner", "trainee"),
+    NavItem("records.gradebook", _l("Gradebook"), ("trainer", "admin", "lead"),
+            "records.gradebook"),
+    NavItem("calendar.month", _l("Calendar"), ("admin", "trainer", "planner", "trainee", "lead"),
             "calendar."),
     NavItem("planning.index", _l("Planning"), ("planner",), "planning."),
     NavItem("workforce.index", _l("Forecasts"), ("planner",), "workforce."),

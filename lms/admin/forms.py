@@ -31,6 +31,7 @@ def role_choices():
         ("trainer", _l("Trainer")),
         ("planner", _l("Planner")),
         ("trainee", _l("Trainee")),
+        ("lead", _l("Team lead")),
     ])
 
 
@@ -57,6 +58,9 @@ class UserForm(FlaskForm):
     locale = SelectField(_l("Language"), default="",
                          choices=choices([("", "—"), ("zh", "中文"), ("en", "English")]))
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices())
+    #: Choices (departments by name) are set by the page.
+    led_departments = MultiCheckboxField(_l("Departments this team lead leads"), coerce=int,
+                                         choices=[])
     active = BooleanField(_l("Active (may sign in)"), default=True)
 
     def __init__(self, *args, user: User | None = None, **kwargs):
@@ -87,11 +91,30 @@ class UserForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Choose at least one role."))
 
+    def validate_led_departments(self, field):
+        """A team lead sees only the departments they lead: at least one is needed."""
+        if "lead" in (self.roles.data or []) and not field.data:
+            raise ValidationError(_l("A team lead needs at least one department to lead."))
+
 
 def encoding_choices():
     """Text encodings a CSV upload may be read with ('' = recognise it)."""
     return choices([("", _l("Recognise automatically")), ("utf-8", "UTF-8"),
                     ("gb18030", "GB18030 / GBK"), ("utf-16", "UTF-16")])
+
+
+class DepartmentForm(FlaskForm):
+    """Create or rename a department and place it under another one."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    #: ``0`` = top level; other choices (departments by name) are set by the page.
+    parent = SelectField(_l("Belongs to"), coerce=int, choices=[])
+
+
+class MergeForm(FlaskForm):
+    """Merge one department into another: people, leads and sub-departments move."""
+
+    into = SelectField(_l("Merge into"), coerce=int, choices=[])
 
 
 class ImportForm(FlaskForm):

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from lms import jobs
-from lms.admin import imports, service
+from lms.admin import departments, imports, service
 from lms.admin.forms import ConfirmForm, ImportForm, UserForm
 from lms.auth import service as auth_service
 from lms.auth import sessions
@@ -26,6 +26,11 @@ from lms.tabular import CSV_MIMETYPE, download_response, write_csv
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
+
+
+def _department_choices(form: UserForm) -> None:
+    form.led_departments.choices = [(d.id, d.name) for d in db.session.scalars(
+        select(Department).order_by(Department.name))]
 
 
 def _user_or_404(user_id: int) -> User:
@@ -63,6 +68,7 @@ def users():
 def new_user():
     """Create one user; the temporary password is shown once."""
     form = UserForm()
+    _department_choices(form)
     if form.validate_on_submit():
         user, initial = service.create_user(
             username=form.username.data, employee_no=form.employee_no.data, name=form.name.data,
@@ -70,6 +76,7 @@ def new_user():
             hired_on=form.hired_on.data, locale=form.locale.data or None,
         )
         user.active = form.active.data
+        departments.set_led(user, form.led_departments.data)
         db.session.commit()
         flash(_("User %(name)s created. Temporary password: %(pw)s (shown only now; the user "
                 "must change it at first sign-in).", name=user.username, pw=initial), "success")
@@ -83,8 +90,10 @@ def edit_user(user_id: int):
     """Edit a user's details, roles, language and whether they may sign in."""
     user = _user_or_404(user_id)
     form = UserForm(obj=user, user=user)
+    _department_choices(form)
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
+        form.led_departments.data = [d.id for d in user.led_departments]
         form.department.data = user.department.name if user.department else ""
         form.locale.data = user.locale or ""
     if form.validate_on_submit():
@@ -104,6 +113,7 @@ def edit_user(user_id: int):
         user.department = (Department.get_or_create(form.department.data.strip())
                            if form.department.data else None)
         user.set_roles(form.roles.data)
+        departments.set_led(user, form.led_departments.data)
         db.session.commit()
         flash(_("Changes to %(name)s saved.", name=user.username), "success")
         return redirect(url_for("admin.users"))
@@ -235,3 +245,6 @@ def import_template():
                      ["employee_no", "name", "department", "roles", "username", "email",
                       "hired_on", "password"])
     return download_response(body, "users-template.csv", CSV_MIMETYPE)
+
+
+from lms.admin import routes_departments  # noqa: E402,F401 - registers the department pages

@@ -21,6 +21,8 @@ class Role(StrEnum):
     TRAINER = "trainer"
     PLANNER = "planner"
     TRAINEE = "trainee"
+    #: A team lead (班组长): sees and manages only the people of the departments they lead.
+    LEAD = "lead"
 
 
 class Department(db.Model):
@@ -31,8 +33,13 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Display name as the organisation writes it; unique.
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: The department this one belongs to (a hotline team inside a call center), if any.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
 
     users: Mapped[list["User"]] = relationship(back_populates="department")
+    parent: Mapped["Department | None"] = relationship(remote_side=[id],
+                                                       back_populates="children")
+    children: Mapped[list["Department"]] = relationship(back_populates="parent")
 
     @classmethod
     def get_or_create(cls, name: str) -> "Department":
@@ -49,13 +56,27 @@ class UserRole(db.Model):
 
     __tablename__ = "user_roles"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'trainer', 'planner', 'trainee')", name="known_role"),
+        CheckConstraint("role IN ('admin', 'trainer', 'planner', 'trainee', 'lead')",
+                        name="known_role"),
     )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class LeadDepartment(db.Model):
+    """A department a team lead leads (with its sub-departments)."""
+
+    __tablename__ = "lead_departments"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class User(db.Model):
@@ -88,6 +109,10 @@ class User(db.Model):
     department: Mapped[Department | None] = relationship(back_populates="users")
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
+    )
+    #: The departments a team lead leads (empty for everyone else).
+    led_departments: Mapped[list[Department]] = relationship(
+        secondary="lead_departments", order_by=Department.name, viewonly=False
     )
 
     # Flask-Login protocol

@@ -79,10 +79,13 @@ def _assigned_users(today: date | None = None) -> list[User]:
 
 
 def enrolments(today: date | None = None, department_id: int | None = None,
-               book: ProgressBook | None = None) -> list[Enrolment]:
-    """Every assigned (person, course) pair with its progress."""
+               book: ProgressBook | None = None,
+               allowed: set[int] | None = None) -> list[Enrolment]:
+    """Every assigned (person, course) pair with its progress; ``allowed``: only people of
+    these departments (a team lead's scope; None = everyone)."""
     users = [u for u in _assigned_users(today)
-             if department_id is None or u.department_id == department_id]
+             if (department_id is None or u.department_id == department_id)
+             and (allowed is None or u.department_id in allowed)]
     book = book or ProgressBook([u.id for u in users], today)
     rows = []
     for user in users:
@@ -111,9 +114,11 @@ def by_department(rows: list[Enrolment]) -> list[Figures]:
     return sorted(groups.values(), key=lambda f: f.key)
 
 
-def by_path(today: date | None = None) -> list[Figures]:
-    """Figures per learning path: one entry per assigned person."""
-    users = _assigned_users(today)
+def by_path(today: date | None = None, allowed: set[int] | None = None) -> list[Figures]:
+    """Figures per learning path: one entry per assigned person (of ``allowed``
+    departments, when given)."""
+    users = [u for u in _assigned_users(today)
+             if allowed is None or u.department_id in allowed]
     book = ProgressBook([u.id for u in users], today)
     groups: dict[int, Figures] = {}
     paths = list(db.session.scalars(select(LearningPath).order_by(LearningPath.position,

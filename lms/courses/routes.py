@@ -228,7 +228,20 @@ def _trainer_widget(user) -> dict:
             "overdue": len(dashboard.overdue(rows))}
 
 
+def _lead_widget(user) -> dict:
+    """The team's enrolments, completions and overdue people for a team lead's home."""
+    from lms.auth import scope
+    from lms.courses import dashboard
+
+    rows = dashboard.enrolments(allowed=scope.department_ids(user))
+    late = dashboard.overdue(rows)
+    return {"departments": user.led_departments, "enrolled": len(rows),
+            "completed": sum(r.progress.status == "completed" for r in rows),
+            "overdue": len(late), "late": late[:5]}
+
+
 register_widget("trainee", "courses/_home_widget.html", _home_widget, order=10)
+register_widget("lead", "courses/_lead_widget.html", _lead_widget, order=10)
 register_widget("trainer", "courses/_trainer_widget.html", _trainer_widget, order=10)
 
 

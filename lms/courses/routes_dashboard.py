@@ -3,10 +3,10 @@
 from flask import Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_login import current_user
 
+from lms.auth import scope
 from lms.auth.access import roles_required
-from lms.auth.models import Department, User
 from lms.courses import dashboard, progress
 from lms.courses.blueprint import bp
 from lms.extensions import db
@@ -14,6 +14,8 @@ from lms.i18n import localized
 from lms.reports.charts import Series, bar_chart
 
 AUTHORS = ("trainer", "admin")
+#: Who reads progress: authors see everyone, a team lead the people of their departments.
+READERS = (*AUTHORS, "lead")
 
 
 def short_label(text: str, units: int) -> str:
@@ -29,15 +31,19 @@ def short_label(text: str, units: int) -> str:
 
 
 def _department_filter() -> int | None:
-    return request.args.get("department", type=int) or None
+    """The department asked for in the URL; 404 when it is outside the viewer's scope."""
+    return scope.department_or_404(current_user,
+                                   request.args.get("department", type=int) or None)
 
 
 @bp.route("/manage/dashboard", endpoint="dashboard")
-@roles_required(*AUTHORS)
+@roles_required(*READERS)
 def dashboard_page():
-    """Enrolled, in progress, completed, overdue and average progress per group."""
+    """Enrolled, in progress, completed, overdue and average progress per group (a team
+    lead: of their departments only)."""
     department_id = _department_filter()
-    rows = dashboard.enrolments(department_id=department_id)
+    allowed = scope.department_ids(current_user)
+    rows = dashboard.enrolments(department_id=department_id, allowed=allowed)
     courses = dashboard.by_course(rows)
     chart = None
     if courses:
@@ -45,11 +51,11 @@ def dashboard_page():
             [short_label(localized(f.label), 120 // len(courses)) for f in courses],
             [Series(_("Average progress %"), [f.average for f in courses])],
             title=_("Average progress per course"), y_label="%", y_max=100, width=900)
-    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    departments = scope.visible_departments(current_user)
     db.session.commit()  # keeps assignments a standing assignment has just reached
     return render_template(
         "courses/dashboard.html", courses=courses, departments_figures=dashboard.by_department(
-            rows), paths=dashboard.by_path() if department_id is None else [],
+            rows), paths=dashboard.by_path(allowed=allowed) if department_id is None else [],
         overdue=dashboard.overdue(rows), chart=chart, departments=departments,
         department_id=department_id, people=_people(rows))
 
@@ -69,12 +75,10 @@ def _people(rows) -> list[dict]:
 
 
 @bp.route("/manage/dashboard/people/<int:user_id>")
-@roles_required(*AUTHORS)
+@roles_required(*READERS)
 def person(user_id: int):
     """One person's assigned courses and paths with their progress, step by step."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = scope.person_or_404(current_user, user_id)
     book = progress.book_for(user.id)
     courses = [book.progress(user.id, course, due)
                for course, due in book.assigned_courses(user.id, published_only=False).items()]
@@ -85,12 +89,13 @@ def person(user_id: int):
 
 
 @bp.route("/manage/dashboard/export.<fmt>")
-@roles_required(*AUTHORS)
+@roles_required(*READERS)
 def export_progress(fmt: str):
     """Every enrolment (or only the overdue ones) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    rows = dashboard.enrolments(department_id=_department_filter())
+    rows = dashboard.enrolments(department_id=_department_filter(),
+                                allowed=scope.department_ids(current_user))
     if request.args.get("only") == "overdue":
         rows = dashboard.overdue(rows)
     table = dashboard.export_rows(rows, str(get_locale() or "zh"))

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, select
 
+from lms.auth import scope
 from lms.auth.access import roles_required
-from lms.auth.models import Department, User, UserRole
+from lms.auth.models import User, UserRole
 from lms.courses import assignment, authoring, content_service, in_service, standing
 from lms.courses.blueprint import bp
 from lms.courses.bundle import HoursSplit
@@ -135,16 +136,21 @@ def _chosen_item(value: str):
 
 
 @bp.route("/manage/assign", methods=["GET", "POST"])
-@roles_required(*AUTHORS)
+@roles_required(*AUTHORS, "lead")
 def assign():
-    """Assign a course or path to people, a department, or all new hires, with a due date."""
+    """Assign a course or path to people, a department, or all new hires, with a due date.
+
+    A team lead assigns only to the people and departments they lead (not "all new hires")."""
     form = AssignForm()
     form.item.choices = _item_choices()
-    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
-    form.department.choices = choices([(d.id, d.name) for d in departments])
-    trainees = db.session.scalars(
+    scoped = scope.is_scoped(current_user)
+    if scoped:
+        form.target.choices = [c for c in form.target.choices if c.value != "new_hires"]
+    form.department.choices = choices([(d.id, d.name)
+                                       for d in scope.visible_departments(current_user)])
+    trainees = db.session.scalars(scope.restrict(
         select(User).join(UserRole).where(UserRole.role == "trainee", User.active.is_(True))
-        .order_by(User.employee_no)).all()
+        .order_by(User.employee_no), current_user)).all()
     form.users.choices = choices([(u.id, f"{u.employee_no} {u.name}") for u in trainees])
     if request.method == "GET" and request.args.get("item"):
         form.item.data = request.args["item"]
@@ -168,6 +174,8 @@ def assign():
                     n=result.total, new=result.created, updated=result.updated), "success")
             if standing_target:
                 flash(_("People who join later get it too, until the due date."), "info")
+            if scoped:
+                return redirect(url_for("courses.dashboard"))
             return redirect(url_for("courses.assignments", item=form.item.data))
     return render_template("courses/assign.html", form=form), 400 if form.errors else 200
 

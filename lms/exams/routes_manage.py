@@ -9,8 +9,9 @@ from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms.auth import scope
 from lms.auth.access import roles_required
-from lms.auth.models import Department, User, utcnow
+from lms.auth.models import Department, utcnow
 from lms.exams import (
     certificates,
     exam_admin,
@@ -377,12 +378,11 @@ def manage_grade(slot_id: int):
 
 
 @bp.route("/exams/manage/people/<int:user_id>")
-@roles_required(*TRAINERS)
+@roles_required(*TRAINERS, "lead")
 def manage_transcript(user_id: int):
-    """One trainee's transcript: every attempt and certificate."""
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    """One trainee's transcript: every attempt and certificate (a team lead: of the people
+    they lead only)."""
+    person = scope.person_or_404(current_user, user_id)
     return render_template("exams/transcript.html", person=person,
                            attempts=results.transcript(person.id),
                            certificates=certificates.certificates_of(person.id))

@@ -11,7 +11,7 @@ from lms.home.widgets import widgets_for
 
 bp = Blueprint("home", __name__)
 
-ROLE_ORDER = ("trainee", "trainer", "planner", "admin")
+ROLE_ORDER = ("trainee", "lead", "trainer", "planner", "admin")
 
 
 def admin_summary() -> dict:

@@ -1,16 +1,16 @@
 """Learner record pages: my record, a person's record (staff), the gradebook, and exports.
 
 Access: a trainee sees only their own record (403 for anyone else's); trainers and admins
-see everyone's and the gradebook.
+see everyone's and the gradebook; a team lead those of the departments they lead (404 for
+anyone else's).
 """
 
 from flask import Blueprint, abort, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+from lms.auth import scope
 from lms.auth.access import roles_required
-from lms.auth.models import Department
 from lms.extensions import db
 from lms.records import exports, service
 from lms.records.labels import template_helpers
@@ -19,8 +19,8 @@ from lms.tabular import XLSX_MIMETYPE, download_response
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
-EVERYONE = ("admin", "trainer", "planner", "trainee")
-STAFF = ("trainer", "admin")
+EVERYONE = ("admin", "trainer", "planner", "trainee", "lead")
+STAFF = ("trainer", "admin", "lead")
 
 
 @bp.app_context_processor
@@ -31,8 +31,10 @@ def _helpers() -> dict:
 
 def _record_or_abort(user_id: int) -> dict:
     """The record of ``user_id`` if the signed-in person may see it (403 / 404 otherwise)."""
-    if user_id != current_user.id and not current_user.has_role(*STAFF):
-        abort(403)
+    if user_id != current_user.id:
+        if not current_user.has_role(*STAFF):
+            abort(403)
+        scope.person_or_404(current_user, user_id)
     record = service.learner_record(user_id)
     if record is None:
         abort(404)
@@ -75,7 +77,8 @@ def person_xlsx(user_id: int):
 
 
 def _filters() -> tuple[int | None, tuple[int, int] | None]:
-    department_id = request.args.get("department", type=int)
+    department_id = scope.department_or_404(current_user,
+                                            request.args.get("department", type=int))
     try:
         cohort = service.parse_cohort(request.args.get("cohort", ""))
     except ValueError as error:
@@ -90,11 +93,12 @@ def _filters() -> tuple[int | None, tuple[int, int] | None]:
 def gradebook():
     """One row per trainee with the record's sections summarised; filter and page."""
     department_id, cohort = _filters()
-    page = db.paginate(service.learners_query(department_id, cohort),
+    page = db.paginate(scope.restrict(service.learners_query(department_id, cohort),
+                                      current_user),
                        per_page=service.PAGE_SIZE, error_out=False)
     records = service.learner_records([user.id for user in page.items])
     rows = [service.summary(records[user.id]) for user in page.items if user.id in records]
-    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    departments = scope.visible_departments(current_user)
     return render_template("records/gradebook.html", page=page, rows=rows,
                            departments=departments)
 
@@ -104,7 +108,8 @@ def gradebook():
 def gradebook_xlsx():
     """Every trainee matching the filters (all pages) as an XLSX sheet."""
     department_id, cohort = _filters()
-    people = db.session.scalars(service.learners_query(department_id, cohort)).all()
+    people = db.session.scalars(scope.restrict(service.learners_query(department_id, cohort),
+                                               current_user)).all()
     records = service.learner_records([user.id for user in people])
     rows = [service.summary(records[user.id]) for user in people if user.id in records]
     return download_response(exports.gradebook_xlsx(rows), _("Gradebook.xlsx"),

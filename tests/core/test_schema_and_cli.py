@@ -26,7 +26,7 @@ def test_demo_data_loads_once_and_prints_logins(runner, app):
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == count
         roles = {r for u in db.session.scalars(select(User)) for r in u.roles}
-    assert roles == {"admin", "trainer", "planner", "trainee"}
+    assert roles == {"admin", "trainer", "planner", "trainee", "lead"}
 
 
 def test_create_admin_command(runner, app):
