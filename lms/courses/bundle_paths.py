@@ -40,7 +40,11 @@ _SLOT_REQUIRED = ("slug", "topic", "planned_hours", "delivery_mode")
 
 
 def course_hours(course: CourseBundle) -> HoursSplit:
-    """Planned hours of a course and all its activities, split by delivery mode."""
+    """Planned hours of a course and all its activities, split by delivery mode.
+
+    Works on a course read from a bundle and on a stored ``Course`` alike (both have
+    ``delivery_mode``, ``planned_hours`` and ``activities``): the one rule for hours, used
+    by the path editor, the bundle checks and the learner record."""
     split = _split(course.delivery_mode, course.planned_hours)
     for activity in course.activities:
         split = split + _split(activity.delivery_mode, activity.planned_hours)
@@ -57,7 +61,8 @@ def path_hours(path: LearningPath, courses: Mapping[str, CourseBundle]) -> Hours
     return split
 
 
-def _split(delivery_mode: str, hours: float) -> HoursSplit:
+def _split(delivery_mode: str, hours: float | None) -> HoursSplit:
+    hours = float(hours or 0.0)
     return HoursSplit(hours, 0.0) if delivery_mode == "online" else HoursSplit(0.0, hours)
 
 

@@ -13,6 +13,7 @@ from lms.auth.models import User, UserRole
 from lms.courses import assignment, authoring, content_service, in_service, standing
 from lms.courses.blueprint import bp
 from lms.courses.bundle import HoursSplit
+from lms.courses.bundle_paths import course_hours
 from lms.courses.forms import (
     AssignForm,
     ConfirmForm,
@@ -27,17 +28,6 @@ from lms.courses.routes_manage import AUTHORS, _bi, _fill_bi, get_or_404
 from lms.extensions import db
 from lms.formutil import choices
 from lms.i18n import localized
-
-
-def course_hours(course: Course) -> HoursSplit:
-    """Planned hours of a course and its activities, split by delivery mode."""
-    def split(mode, hours):
-        return HoursSplit(hours, 0.0) if mode == "online" else HoursSplit(0.0, hours)
-
-    total = split(course.delivery_mode, course.planned_hours)
-    for activity in course.activities:
-        total = total + split(activity.delivery_mode, activity.planned_hours)
-    return total
 
 
 def path_hours(path: LearningPath) -> HoursSplit:

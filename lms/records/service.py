@@ -31,6 +31,7 @@ from datetime import datetime
 from sqlalchemy import extract, select
 
 from lms.auth.models import Role, User, UserRole
+from lms.courses import bundle_paths
 from lms.courses.models import Course
 from lms.courses.progress import ProgressBook
 from lms.drills.models import Drill
@@ -56,12 +57,10 @@ def _split(mode: str, hours: float) -> tuple[float, float]:
 
 
 def course_hours(course: Course) -> tuple[float, float]:
-    """(online, offline) planned hours of a course and its activities."""
-    online, offline = _split(course.delivery_mode, course.planned_hours)
-    for activity in course.activities:
-        more = _split(activity.delivery_mode, activity.planned_hours)
-        online, offline = online + more[0], offline + more[1]
-    return online, offline
+    """(online, offline) planned hours of a course and its activities (the courses
+    feature's rule)."""
+    split = bundle_paths.course_hours(course)
+    return split.online, split.offline_practice
 
 
 def _courses_section(book: ProgressBook, user_id: int) -> list[dict]:
