@@ -62,16 +62,20 @@ class Trigger:
 
 
 def record_activity_result(sender, *, user_id: int, ref: str, passed=None, score=None,
-                           at: datetime | None = None, **_extra) -> None:
-    """Receiver of ``lms.signals.activity_result``: store it, re-check affected courses."""
+                           at: datetime | None = None, course_id: int | None = None,
+                           **_extra) -> None:
+    """Receiver of ``lms.signals.activity_result``: store it, re-check affected courses
+    (only ``course_id`` when the result was for one course)."""
     at = naive_utc(at) if at else utcnow()
     cause = signals.current_cause()
     db.session.add(ActivityResult(user_id=user_id, kind=str(sender), ref=ref, passed=passed,
-                                  score=score, at=at, cause=cause.label if cause else None))
+                                  score=score, at=at, cause=cause.label if cause else None,
+                                  course_id=course_id))
     db.session.flush()
     trigger = Trigger(cause.label if cause else "result", ref, passed, score,
                       cause.actor_id if cause else None)
-    courses = db.session.scalars(select(Course).join(Activity).where(Activity.ref == ref))
+    courses = db.session.scalars(select(Course).join(Activity).where(
+        Activity.ref == ref, *([Course.id == course_id] if course_id is not None else [])))
     for course in sorted(set(courses), key=lambda c: c.id):
         if is_assigned(user_id, course):
             evaluate_completion(user_id, course, at, trigger)

@@ -117,6 +117,10 @@ class ActivityResult(db.Model):
     #: What produced it on the person's behalf (``regrade:12``, ``override:3``,
     #: ``rescore:7``); None when the person's own attempt, performance or drill did.
     cause: Mapped[str | None] = mapped_column(String(40))
+    #: The course it was done for, when the activity is done per course (the post-course
+    #: survey is answered for one course); None when it counts for every course naming it.
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), index=True)
 
 
 class CompletionCycle:

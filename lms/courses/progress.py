@@ -234,7 +234,8 @@ class ProgressBook:
         return Renewal(opens_at=opens, valid_until=valid_until, completed_at=row.completed_at,
                        expired=valid_until is not None and valid_until <= self.now)
 
-    def activity_done(self, user_id: int, ref: str, since: datetime | None = None) -> bool:
+    def activity_done(self, user_id: int, ref: str, since: datetime | None = None,
+                      course: Course | None = None) -> bool:
         """Whether the person's current result for ``ref`` counts (done after ``since``).
 
         In a cycle (``since``), the person must have produced a result after its start, and
@@ -242,6 +243,8 @@ class ProgressBook:
         (``result_in_cycle``); the latest result received stands when it gives none.
         """
         history = self.history[user_id].get(ref)
+        if history and course is not None:  # a result done for another course is not this one's
+            history = [r for r in history if r.course_id in (None, course.id)]
         if not history:
             return False
         current = history[-1]
@@ -252,6 +255,8 @@ class ProgressBook:
             passed, score = self._cycle_result(user_id, ref, since, (passed, score))
         if ref.startswith("exam:"):
             return passed is True
+        if ref.startswith("survey:"):  # answering the survey is doing it
+            return True
         return passed is True or (passed is None and score is not None)
 
     def _cycle_result(self, user_id: int, ref: str, since: datetime, latest: tuple) -> tuple:
@@ -277,7 +282,7 @@ class ProgressBook:
             if activity.required and kind and (kind[1] is None or (
                     flags and getattr(course, kind[1]))):
                 activity_steps.append(Step(kind[0], activity.title, self.activity_done(
-                    user_id, activity.ref, since), activity.ref))
+                    user_id, activity.ref, since, course), activity.ref))
         if not (course.require_lessons or not flags):
             return activity_steps
         viewed = self.viewed[user_id]

@@ -163,7 +163,7 @@ def submit_survey(user: User, course: Course, answers: dict, free: dict,
         db.session.rollback()
         raise SurveyRefused(409, "answered") from duplicate
     activity_result.send("survey", user_id=user.id, ref=SURVEY_REF, score=None, passed=None,
-                         at=datetime.now(UTC))
+                         at=datetime.now(UTC), course_id=course.id)
     return response
 
 
