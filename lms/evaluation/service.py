@@ -306,9 +306,23 @@ def trained_from(user_ids: set[int]) -> dict[int, str]:
             PrePostPair.completed_on.is_not(None))):
         note(pair.user_id, pair.completed_on)
     for event in db.session.scalars(select(EvaluationEvent).where(
-            EvaluationEvent.passed.is_(True),
-            EvaluationEvent.sender.in_(("course", "roleplay")))):
+            EvaluationEvent.passed.is_(True), EvaluationEvent.sender == "roleplay")):
         note(event.user_id, event.at.date())
+    # A course counts from the completion that still holds: a withdrawn completion (a
+    # regrade took the pass away) stops counting, and a later completion counts from then.
+    latest: dict[tuple[int, str], EvaluationEvent] = {}
+    holds_since: dict[tuple[int, str], datetime] = {}
+    for event in db.session.scalars(select(EvaluationEvent).where(
+            EvaluationEvent.sender == "course").order_by(EvaluationEvent.at,
+                                                          EvaluationEvent.id)):
+        key = (event.user_id, event.ref)
+        before = latest.get(key)
+        if event.passed and (before is None or not before.passed):
+            holds_since[key] = event.at
+        latest[key] = event
+    for (user_id, _ref), event in latest.items():
+        if event.passed:
+            note(user_id, holds_since[(user_id, _ref)].date())
     return {uid: _next_month(day) for uid, day in first.items()}
 
 
