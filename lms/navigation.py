@@ -34,7 +34,7 @@ NAV_ITEMS = (
     NavItem("exams.manage", _l("Exams"), ("trainer", "admin"), "exams.manage"),
     NavItem("roleplay.index", _l("Role-play"), ("trainer", "admin", "trainee"), "roleplay."),
     NavItem("drills.manage", _l("Drill scheduling"), ("trainer",), "drills.manage"),
-    NavItem("practice.index", _l("Offline practice"), ("trainer", "admin"), "practice."),
+    NavItem("practice.index", _l("Offline practice"), ("trainer", "admin", "lead"), "practice."),
     NavItem("records.me", _l("My record"), ("trainee",), "records.me"),
     NavItem("records.gradebook", _l("Gradebook"), ("trainer", "admin", "lead"),
             "records.gradebook"),

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
+from lms.auth import scope
 from lms.auth.models import User, utcnow
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
@@ -163,9 +164,14 @@ def view(course: Course, trainee: User) -> ChecklistView:
 
 
 def may_assess(actor, course: Course, trainee_id: int) -> bool:
-    """Admins always; a trainer when the trainee is enrolled in a session they run of it."""
+    """Admins always; a team lead for the people of the departments they lead; a trainer
+    when the trainee is enrolled in a session they run of it."""
     if is_admin(actor):
         return True
+    if actor.has_role("lead"):
+        trainee = db.session.get(User, trainee_id)
+        if trainee is not None and scope.may_see(actor, trainee) and trainee.id != actor.id:
+            return True
     if not actor.has_role("trainer"):
         return False
     found = db.session.scalar(
@@ -299,8 +305,12 @@ def waiting_for_sign_off(actor) -> list[ChecklistView]:
     query = (select(PracticeSession.course_id, Enrolment.user_id).join(Enrolment)
              .where(Enrolment.status == "enrolled", Enrolment.attendance.in_(ATTENDED),
                     PracticeSession.status == "scheduled").distinct())
-    if not is_admin(actor):
+    led = scope.department_ids(actor) if actor.has_role("lead") else None
+    if not is_admin(actor) and led is None:
         query = query.where(PracticeSession.trainer_id == actor.id)
+    elif led is not None and not is_admin(actor):  # a lead: the people they lead
+        query = query.where(or_(PracticeSession.trainer_id == actor.id, Enrolment.user_id.in_(
+            select(User.id).where(User.department_id.in_(led or {-1})))))
     pairs = list(db.session.execute(query))
     signed = {(c.course_id, c.trainee_id) for c in db.session.scalars(
         select(Checklist).where(Checklist.signed_off_at.is_not(None)))}

@@ -29,6 +29,8 @@ from lms.practice.routes import bp, first_error, refusal_json, wants_json
 from lms.practice.service import Refused
 
 STAFF = ("trainer", "admin")
+#: Who signs checklists off: trainers of the session, admins, and team leads for their people.
+ASSESSORS = (*STAFF, "lead")
 
 
 def _when(moment) -> str:
@@ -36,7 +38,7 @@ def _when(moment) -> str:
 
 
 @bp.route("/")
-@roles_required(*STAFF)
+@roles_required(*ASSESSORS)
 def index():
     """Sessions I run (all, for an administrator), upcoming and past, and checklists waiting."""
     upcoming = service.staff_sessions(current_user, past=False)
@@ -287,7 +289,7 @@ def _refused_on_checklist(course, trainee, refused: Refused):
 
 
 @bp.route("/checklists/<slug>/<int:trainee_id>")
-@roles_required(*STAFF)
+@roles_required(*ASSESSORS)
 def checklist(slug: str, trainee_id: int):
     """A trainee's practical assessment checklist for a course: items, sign-off, history."""
     course, trainee = checklists.for_assessor(current_user, slug, trainee_id)
@@ -295,7 +297,7 @@ def checklist(slug: str, trainee_id: int):
 
 
 @bp.route("/checklists/<slug>/<int:trainee_id>/items", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*ASSESSORS)
 def mark_item(slug: str, trainee_id: int):
     """Mark one item observed / not yet with a comment (one tap, saved at once)."""
     course, trainee = checklists.for_assessor(current_user, slug, trainee_id)
@@ -321,7 +323,7 @@ def mark_item(slug: str, trainee_id: int):
 
 
 @bp.route("/checklists/<slug>/<int:trainee_id>/sign-off", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*ASSESSORS)
 def sign_off(slug: str, trainee_id: int):
     """Sign off the whole checklist (every item must be observed)."""
     course, trainee = checklists.for_assessor(current_user, slug, trainee_id)
@@ -337,7 +339,7 @@ def sign_off(slug: str, trainee_id: int):
 
 
 @bp.route("/checklists/<slug>/<int:trainee_id>/withdraw", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*ASSESSORS)
 def withdraw_sign_off(slug: str, trainee_id: int):
     """Withdraw a sign-off, giving the reason."""
     course, trainee = checklists.for_assessor(current_user, slug, trainee_id)
