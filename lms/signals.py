@@ -5,6 +5,8 @@
   ``"roleplay"``, ``"emergency_drill"``, ``"survey"``). Keyword arguments: ``user_id``,
   ``ref`` (the activity's reference key, e.g. ``"exam:service-standards-final"``),
   ``passed`` (bool or None), ``score`` (0..1 or None), ``at`` (datetime, UTC).
+  Optional ``course_id``: the course the result was done for, when the activity is done
+  per course (the post-course survey); it then counts for that course only.
   Each one is the person's *current* result for ``ref`` (courses keep the latest one
   received as the truth). When it is sent on the person's behalf (a regrade, a mark
   override, a revised score), the sender wraps the send in :func:`caused_by`.
@@ -54,6 +56,22 @@ answer in its audit record, so the trainee's notice names the certificate concer
   the path's published courses, e.g. ``["exam:service-standards-final"]``). Exams listen
   to put the exam on the person's list.
 
+- ``assignment_made``: a person was newly assigned a course or a learning path (also when
+  the activities carry no reference, unlike ``activities_assigned``). Sender: ``"course"``
+  or ``"path"``. Keyword arguments: ``user_id``, ``subject_id``, ``slug``, ``title``
+  ({zh, en}), ``due_on`` (date or None). Notifications listen.
+- ``essay_to_grade``: a closed exam attempt has answers waiting for a trainer's grade.
+  Sender: ``"exam"``. Keyword arguments: ``attempt_id``, ``exam_id``, ``user_id`` (the
+  trainee), ``title`` ({zh, en}), ``author_id`` (who created the exam, or None).
+  Notifications listen.
+- ``drill_scheduled``: a trainer scheduled an emergency drill for a trainee. Sender:
+  ``"drill"``. Keyword arguments: ``drill_id``, ``user_id`` (the trainee), ``trainer_id``,
+  ``title`` ({zh, en}). Notifications listen.
+- ``job_finished``: a background job (``lms.jobs``) finished or failed. Sender: the job
+  kind (``"planning.staffing"``, ``"admin.import_users"``). Keyword arguments: ``job_id``,
+  ``owner_id`` (or None), ``ok`` (bool). Sent before the job's final state is committed.
+  Notifications listen (a planner's run, an import).
+
 Receivers run inside the sender's transaction; the sender commits after sending.
 """
 
@@ -77,6 +95,10 @@ certificate_issued = _signals.signal("certificate-issued")
 result_in_cycle = _signals.signal("result-in-cycle")
 attempts_since = _signals.signal("attempts-since")
 activities_assigned = _signals.signal("activities-assigned")
+assignment_made = _signals.signal("assignment-made")
+essay_to_grade = _signals.signal("essay-to-grade")
+drill_scheduled = _signals.signal("drill-scheduled")
+job_finished = _signals.signal("job-finished")
 
 #: The kinds of :class:`Cause`: a regrade run, a trainer's mark override, a revised score.
 CAUSE_KINDS = ("regrade", "override", "rescore")

@@ -33,6 +33,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 import scenarios
+from lms import signals
 from lms.auth.models import Department, User, UserRole, utcnow
 from lms.drills import clock, replay, steps
 from lms.drills.models import Drill, DrillAction
@@ -95,6 +96,11 @@ def schedule(trainer: User, scenario_id: str, trainees: list[User], compression:
                       compression=float(compression), seed=seed, status="scheduled")
         db.session.add(drill)
         drills.append(drill)
+    db.session.flush()
+    for drill in drills:
+        signals.drill_scheduled.send("drill", drill_id=drill.id, user_id=drill.trainee_id,
+                                     trainer_id=trainer.id,
+                                     title={"zh": drill.title_zh, "en": drill.title_en})
     return drills
 
 

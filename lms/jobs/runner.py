@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from flask import current_app, has_app_context
 from sqlalchemy import select, update
 
+from lms import signals
 from lms.auth.models import utcnow
 from lms.extensions import db
 from lms.jobs.models import Job
@@ -80,6 +81,10 @@ def _finish(job_id: int, status: str, **values) -> None:
     db.session.execute(update(Job).where(Job.id == job_id).values(
         status=status, finished_at=utcnow(), progress=1.0 if status == "done" else Job.progress,
         **values))
+    job = db.session.get(Job, job_id)
+    if job is not None:
+        signals.job_finished.send(job.kind, job_id=job_id, owner_id=job.owner_id,
+                                  ok=status == "done")
     db.session.commit()
 
 
