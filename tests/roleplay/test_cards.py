@@ -54,8 +54,30 @@ def test_cards_carry_the_documented_deadlines():
     enterprise = cards["enterprise_technical_complaint"]
     assert "10 minutes" in " ".join(g["en"] for g in enterprise.good_response)
     assert "2 hours" in " ".join(g["en"] for g in enterprise.good_response)
-    assert "24" in cards["safety_critical_gas_smell"].situation["en"]
-    assert "12 h" in cards["delay_compensation_demand"].situation["en"]
+    gas = cards["safety_critical_gas_smell"]
+    assert "within 1 h" in gas.situation["en"] and "1 小时内响应" in gas.situation["zh"]
+    # 24 h is only the outer limit for safety cases, never the time a gas leak may wait.
+    assert not any("24" in g["en"] for g in gas.good_response)
+    assert gas.rubric == "safety_critical_call" and gas.standards[0] == "safety_instructions"
+    # Spoiled food is a loss: a level-1 complaint, contacted by the supervisor within 24 h.
+    freezer = cards["delay_compensation_demand"]
+    assert "level-1" in freezer.situation["en"] and "一级" in freezer.situation["zh"]
+    assert "within 24 h" in freezer.situation["en"]
+    assert "二级（一般）投诉：" not in freezer.situation["zh"]
+    assert "12 h" in cards["colleague_gave_wrong_answer"].situation["en"] or any(
+        "12 h" in g["en"] for g in cards["colleague_gave_wrong_answer"].good_response)
+
+
+def test_level_2_complaints_have_one_owner_in_both_languages():
+    """The shift lead (值班组长) owns level-2 complaints everywhere; 值班主管 is not a role."""
+    text = CARDS_PATH.read_text(encoding="utf-8")
+    assert "值班主管" not in text
+    assert "值班组长" in text
+
+
+def test_consultation_cards_use_the_consultation_rubric():
+    cards = load_cards()
+    assert cards["consultation_first_response"].rubric == "consultation"
 
 
 def test_a_broken_card_file_is_refused_whole_with_places(tmp_path):
