@@ -42,28 +42,33 @@ def compile_catalogs(directories: list[Path]) -> None:
             tmp_path.replace(mo_path)
 
 
+def _site_default(name: str) -> str:
+    """The site's default language or time zone: the site setting, else the config."""
+    from lms.settings import service  # the setting, when the settings feature is installed
+
+    return service.default_language() if name == "language" else service.default_time_zone()
+
+
 def select_locale() -> str:
-    """The user's saved language, else the session's, else the browser's, else Chinese."""
+    """The user's saved language, else the session's, else the browser's, else the site's."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # background jobs choose with flask_babel.force_locale
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _site_default("language")
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return request.accept_languages.best_match(languages) or _site_default("language")
 
 
 def select_timezone() -> str:
-    """The user's own time zone, else the site's (``BABEL_DEFAULT_TIMEZONE``)."""
+    """The user's own time zone, else the site's (setting, else ``BABEL_DEFAULT_TIMEZONE``)."""
     if has_request_context() and current_user.is_authenticated:
         zone = getattr(current_user, "time_zone", None)
         if zone and zone in available_zones():
             return zone
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return _site_default("time_zone")
 
 
 def available_zones() -> frozenset[str]:

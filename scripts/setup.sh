@@ -10,6 +10,8 @@ apt_packages=(fonts-noto-cjk libharfbuzz-subset0)
 if [ "${WITH_BROWSER:-0}" = "1" ]; then
   apt_packages+=(chromium)
 fi
+# pg_dump/pg_restore for `flask backup` (and psql for the backup test) on PostgreSQL.
+case "${DATABASE_URL:-}" in postgres*) apt_packages+=(postgresql-client) ;; esac
 
 missing=()
 for pkg in "${apt_packages[@]}"; do

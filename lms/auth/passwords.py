@@ -9,6 +9,7 @@ strength estimator), so nothing has to be fetched at run time. Hashing stays arg
 
 from functools import lru_cache
 
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 8
@@ -28,12 +29,26 @@ def is_common(password: str) -> bool:
     return password.lower() in _common_passwords()
 
 
+def _site_policy() -> tuple[int, bool]:
+    """(shortest length, letters and digits required) from the site settings."""
+    if not has_app_context():
+        return MIN_PASSWORD_LENGTH, False
+    from lms.settings.service import password_policy
+
+    policy = password_policy()
+    return max(MIN_PASSWORD_LENGTH, policy.min_length), policy.letters_and_digits
+
+
 def password_problems(password: str, *, username: str = "", employee_no: str = "") -> list:
     """Why ``password`` may not be used, as translatable messages; empty when it is fine."""
     password = password or ""
     problems = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    minimum, letters_and_digits = _site_policy()
+    if len(password) < minimum:
+        problems.append(_l("Use at least %(n)d characters.", n=minimum))
+    if letters_and_digits and not (any(c.isalpha() for c in password)
+                                   and any(c.isdigit() for c in password)):
+        problems.append(_l("Use letters and digits."))
     if len(password) > MAX_PASSWORD_LENGTH:
         problems.append(_l("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH))
     if "\x00" in password:

@@ -258,6 +258,9 @@ def unlock(key: str) -> bool:
     result = db.session.execute(
         update(LoginThrottle).where(LoginThrottle.key == key)
         .values(failures=0, first_failure_at=None, locked_until=None))
+    from lms.audit.service import record  # core UPDATE: the audit's flush capture misses it
+    if result.rowcount == 1:
+        record("sign_in_lock.unlocked", new={"lock": key})
     db.session.commit()
     return result.rowcount == 1
 
@@ -268,6 +271,8 @@ def unlock_user(user: User) -> int:
     result = db.session.execute(
         update(LoginThrottle).where(LoginThrottle.key.like(f"pair:{name}|%", escape="\\"))
         .values(failures=0, first_failure_at=None, locked_until=None))
+    from lms.audit.service import record  # core UPDATE: the audit's flush capture misses it
+    record("user.unlocked", user, new={"locks": result.rowcount})
     db.session.commit()
     return result.rowcount
 

@@ -6,6 +6,8 @@ Chinese prints with the Noto Sans CJK SC font (installed by ``scripts/setup.sh``
 named in ``static/css/print.css``.
 """
 
+import base64
+import binascii
 import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +29,23 @@ def static_file_for(url: str, static_root: Path) -> Path:
     return target
 
 
+#: ``data:`` images a report may embed (the site logo); nothing else is decoded.
+EMBEDDED_IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+def embedded_image(url: str) -> tuple[str, bytes] | None:
+    """``(mime type, bytes)`` of a base64 PNG/JPEG ``data:`` URL, else None."""
+    head, comma, payload = url.partition(",")
+    mime = head[len("data:"):].removesuffix(";base64")
+    if not (url.startswith("data:") and comma and head.endswith(";base64")
+            and mime in EMBEDDED_IMAGE_TYPES):
+        return None
+    try:
+        return mime, base64.b64decode(payload, validate=True)
+    except binascii.Error:
+        return None
+
+
 def _fetcher(static_root: Path):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -34,6 +53,10 @@ def _fetcher(static_root: Path):
         """Reads ``/static/...`` from disk and refuses every other address."""
 
         def fetch(self, url, headers=None):
+            embedded = embedded_image(url)
+            if embedded is not None:  # the site logo, embedded by lms.settings
+                return URLFetcherResponse(url, body=embedded[1],
+                                          headers={"Content-Type": embedded[0]})
             target = static_file_for(url, static_root)
             mime_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=target.read_bytes(),

@@ -1,0 +1,1 @@
+"""Backup and restore: ``flask --app lms backup create PATH`` / ``backup restore PATH``."""
