@@ -24,6 +24,7 @@ from lms.i18n import localized
 from lms.notify.channels import Mail
 from lms.notify.kinds import KINDS, Wording
 from lms.notify.models import Notification
+from lms.settings import service as site_settings
 
 
 def site_url() -> str:
@@ -41,11 +42,11 @@ def language_of(user) -> str:
 
 def zone_of(user) -> zoneinfo.ZoneInfo:
     """The person's time zone, else the site's."""
-    name = getattr(user, "time_zone", None) or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    name = getattr(user, "time_zone", None) or site_settings.default_time_zone()
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        return zoneinfo.ZoneInfo(site_settings.default_time_zone())
 
 
 def wording(language: str, zone: zoneinfo.ZoneInfo) -> Wording:
@@ -121,7 +122,7 @@ def _mail_strings(user) -> dict:
     return {
         "greeting": _("Hello %(name)s,", name=user.name),
         "open_label": _("Open"),
-        "site_name": _("After-sales Service Academy"),
+        "site_name": site_settings.site_name(),
         "footer": _("You receive this because of your notification settings. "
                     "Change them here:"),
         "preferences_url": url_for("notify.preferences", _external=True),
@@ -161,12 +162,12 @@ def robot_text(notifications: list[Notification], language: str) -> str:
     """A team-channel post for notices of one event: the line, the people, the link."""
     first = notifications[0]
     kind = KINDS[first.kind]
-    zone = zoneinfo.ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = zoneinfo.ZoneInfo(site_settings.default_time_zone())
     with outside_request(), force_locale(language):
         words = wording(language, zone)
         names = ("、" if language == "zh" else ", ").join(
             sorted({n.user.name for n in notifications}))
-        lines = [f"【{_('After-sales Service Academy')}】{kind.summary(first.params or {}, words)}",
+        lines = [f"【{site_settings.site_name()}】{kind.summary(first.params or {}, words)}",
                  _("People: %(names)s", names=names)]
         url = link_url(first.link, external=True)
         if url:

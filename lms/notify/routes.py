@@ -19,6 +19,7 @@ from lms.notify.forms import GuardForm, WebhookForm, field_name, preferences_for
 from lms.notify.kinds import KINDS, kinds_for
 from lms.notify.models import DELIVERY_CHANNELS, DELIVERY_STATUSES, Delivery, DepartmentWebhook
 from lms.notify.models import Notification as NotificationRow
+from lms.settings import service as site_settings
 
 log = logging.getLogger("lms.notify")
 bp = Blueprint("notify", __name__, url_prefix="/notifications", cli_group="notify")
@@ -248,7 +249,7 @@ def test_webhook(webhook_id: int):
     robot = _robot_or_404(webhook_id)
     if not GuardForm().validate_on_submit():
         abort(400)
-    text = "【{}】{}".format(_("After-sales Service Academy"),
+    text = "【{}】{}".format(site_settings.site_name(),
                             _("Test message: notices for %(department)s will arrive here.",
                               department=robot.department.name))
     try:

@@ -3,8 +3,8 @@
 ``flask --app lms notify sweep`` (cron, every 15 minutes or hourly) or RQ's cron scheduler
 (`lms.notify.rq_cron`) runs `sweep`. It raises:
 
-- ``due_soon`` for an assigned course not complete and due within ``NOTIFY_DUE_SOON_DAYS``
-  (3) days, once per due date;
+- ``due_soon`` for an assigned course not complete and due within the due-soon lead time
+  of the site settings (3 days unless changed), once per due date;
 - ``overdue`` for one past its due date, once per due date (a trainer's "send reminders"
   button on the dashboard nudges again, once per day);
 - ``window_opens`` for an assigned exam opening within a day (or opened within the last
@@ -25,7 +25,6 @@ import zoneinfo
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from lms.auth.models import User, utcnow
@@ -34,6 +33,7 @@ from lms.notify import jobs
 from lms.notify.models import Delivery
 from lms.notify.render import zone_of
 from lms.notify.service import notify
+from lms.settings import service as site_settings
 
 #: Deliveries due this long ago and still not sent were lost by their job: hand them on.
 STALE = timedelta(minutes=2)
@@ -41,7 +41,7 @@ STALE = timedelta(minutes=2)
 
 def site_today(now: datetime) -> date:
     """The date at ``now`` (naive UTC) in the site's time zone."""
-    zone = zoneinfo.ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = zoneinfo.ZoneInfo(site_settings.default_time_zone())
     return now.replace(tzinfo=UTC).astimezone(zone).date()
 
 
@@ -54,7 +54,7 @@ def course_reminders(now: datetime, counts: Counter) -> None:
     from lms.courses import dashboard
 
     today = site_today(now)
-    soon = today + timedelta(days=int(current_app.config.get("NOTIFY_DUE_SOON_DAYS", 3)))
+    soon = today + timedelta(days=site_settings.reminder_lead().due_soon_days)
     for row in dashboard.enrolments(today):
         state = row.progress
         if state.due_on is None or state.status == "completed":
@@ -116,10 +116,11 @@ def _exam_people(exam) -> list[User]:
 
 
 def exam_windows(now: datetime, counts: Counter) -> None:
-    """Tell the people an exam is assigned to that it opens (within a day, or just did)."""
+    """Tell the people an exam is assigned to that it opens (within the lead time set on the
+    site settings page, or just did)."""
     from lms.exams.models import Exam
 
-    day = timedelta(days=1)
+    day = timedelta(hours=site_settings.reminder_lead().exam_window_hours)
     exams = db.session.scalars(select(Exam).where(
         Exam.opens_at.is_not(None), Exam.opens_at <= now + day, Exam.opens_at > now - day,
         or_(Exam.closes_at.is_(None), Exam.closes_at > now)).order_by(Exam.id))
@@ -161,9 +162,10 @@ def certificates_expiring(now: datetime, counts: Counter) -> None:
     """Current certificates inside their renewal window and not yet expired."""
     from lms.exams.certificates import due_for_recertification
 
+    lead = timedelta(days=site_settings.reminder_lead().certificate_days)
     for renewal in due_for_recertification(None, now):
         certificate = renewal.certificate
-        if certificate.expires_at <= now:
+        if certificate.expires_at <= now or certificate.expires_at > now + lead:
             continue
         expires_on = certificate.expires_at.replace(tzinfo=UTC).astimezone(
             zone_of(certificate.user)).date().isoformat()
