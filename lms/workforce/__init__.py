@@ -1,0 +1,1 @@
+"""Workforce planning: call history, forecasts with Chinese holidays, intraday re-forecast."""
