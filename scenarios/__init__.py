@@ -28,6 +28,7 @@ from .loader import (
     validate,
 )
 from .schema import (
+    CALLBACK_RULES,
     DISTRIBUTIONS,
     EVENT_TYPES,
     INTERVAL_MINUTES,
@@ -42,6 +43,7 @@ from .schema import (
     Event,
     GroupComplaintSurge,
     GroupStaffing,
+    OpeningHours,
     PriorityMix,
     PriorityTarget,
     PriorityTargets,
@@ -56,12 +58,12 @@ from .schema import (
 )
 
 __all__ = [
-    "DISTRIBUTIONS", "EVENT_TYPES", "INTERVAL_MINUTES", "LIBRARY_DIR", "MAX_HORIZON_HOURS",
-    "PRIORITIES", "QUEUE_KINDS", "AgentGroup", "ArrivalShape", "Callback", "Disaster",
-    "Distribution", "Event", "GroupComplaintSurge", "GroupStaffing", "Issue", "LibraryEntry",
-    "PriorityMix", "PriorityTarget", "PriorityTargets", "QualityRecall", "QueueSpec", "Redial",
-    "Repeat", "Scenario", "ScenarioError", "ServiceLevelTarget", "TechnicianPool", "Text",
-    "issues_of", "library", "library_scenario", "load_scenario", "load_scenario_file",
-    "parse_scenario", "render_message", "scenario_from_dict",
-    "scenario_to_dict", "scenario_to_yaml", "validate",
+    "CALLBACK_RULES", "DISTRIBUTIONS", "EVENT_TYPES", "INTERVAL_MINUTES", "LIBRARY_DIR",
+    "MAX_HORIZON_HOURS", "PRIORITIES", "QUEUE_KINDS", "AgentGroup", "ArrivalShape", "Callback",
+    "Disaster", "Distribution", "Event", "GroupComplaintSurge", "GroupStaffing", "Issue",
+    "LibraryEntry", "OpeningHours", "PriorityMix", "PriorityTarget", "PriorityTargets",
+    "QualityRecall", "QueueSpec", "Redial", "Repeat", "Scenario", "ScenarioError",
+    "ServiceLevelTarget", "TechnicianPool", "Text", "issues_of", "library", "library_scenario",
+    "load_scenario", "load_scenario_file", "parse_scenario", "render_message",
+    "scenario_from_dict", "scenario_to_dict", "scenario_to_yaml", "validate",
 ]

@@ -22,6 +22,20 @@ def check_scenario(r: FieldReader, s: Scenario) -> None:
     for index, event in enumerate(s.events):
         _check_event(r, ("events", index), event, s)
     _check_technicians(r, s)
+    for queue in s.queues:
+        _check_callback(r, ("queues", queue.name, "callback"), queue.callback)
+
+
+def _check_callback(r: FieldReader, path: tuple, callback) -> None:
+    if callback is None or callback.promise_minutes is None:
+        return
+    promise = callback.promise_minutes
+    if callback.expire_minutes is not None and callback.expire_minutes < promise:
+        r.add(path + ("expire_minutes",), "expires_before_promise",
+              expire=f"{callback.expire_minutes:g}", promise=f"{promise:g}")
+    if callback.at_risk_minutes is not None and callback.at_risk_minutes > promise:
+        r.add(path + ("at_risk_minutes",), "at_risk_beyond_promise",
+              at_risk=f"{callback.at_risk_minutes:g}", promise=f"{promise:g}")
 
 
 def _check_horizon(r: FieldReader, s: Scenario) -> int | None:

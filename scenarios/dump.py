@@ -44,7 +44,9 @@ def _queue(q: QueueSpec) -> dict:
         "after_call_work_seconds": q.after_call_work_seconds,
         "patience_seconds": _dist(q.patience_seconds),
         "redial": _plain(q.redial, ("probability", "mean_delay_minutes")),
-        "callback": _plain(q.callback, ("enabled", "offer_after_seconds", "accept_probability")),
+        "callback": _plain(q.callback, ("enabled", "offer_after_seconds", "accept_probability",
+                                        "promise_minutes", "expire_minutes", "priority_rule",
+                                        "at_risk_minutes")),
         "repeat": _plain(q.repeat, ("probability", "mean_delay_hours")),
         "priority_mix": _plain(q.priority_mix, ("urgent", "general", "normal")),
         "escalation_probability": q.escalation_probability,
@@ -105,6 +107,11 @@ def scenario_to_dict(s: Scenario) -> dict:
                      for p in s.staffing},
         "technicians": technicians,
         "events": [_event(event) for event in s.events],
+        "opening_hours": None if s.opening_hours is None else {
+            "open_hour": s.opening_hours.open_hour, "close_hour": s.opening_hours.close_hour,
+            "return_probability": s.opening_hours.return_probability,
+            "return_hours": list(s.opening_hours.return_hours)},
+        "start_weekday": s.start_weekday,
     }
 
 

@@ -26,6 +26,7 @@ from .parse import (
     read_groups,
     read_horizon,
     read_interval,
+    read_opening_hours,
     read_priorities,
     read_queues,
     read_shapes,
@@ -66,6 +67,9 @@ def build_scenario(data: Any, collector: IssueCollector) -> Scenario | None:
         staffing=read_staffing(r, top.get("staffing"), [g.name for g in groups]),
         technicians=read_technicians(r, top.get("technicians")),
         events=read_events(r, top.get("events"), queue_names),
+        opening_hours=read_opening_hours(r, top.get("opening_hours")),
+        start_weekday=read_top_number(r, top, "start_weekday", 0, low=0, high=6,
+                                      integer=True),
     )
     check_scenario(r, scenario)
     return scenario

@@ -11,6 +11,7 @@ from typing import Any
 
 from .fields import MISSING, FieldReader
 from .schema import (
+    CALLBACK_RULES,
     DISTRIBUTIONS,
     INTERVAL_MINUTES,
     MAX_HORIZON_HOURS,
@@ -21,6 +22,7 @@ from .schema import (
     Callback,
     Distribution,
     GroupStaffing,
+    OpeningHours,
     PriorityMix,
     PriorityTarget,
     PriorityTargets,
@@ -33,7 +35,7 @@ from .schema import (
 
 TOP_KEYS = ("id", "title", "description", "horizon_hours", "interval_minutes", "start_hour",
             "warmup_hours", "priorities", "arrival_shapes", "queues", "groups", "staffing",
-            "technicians", "events")
+            "technicians", "events", "opening_hours", "start_weekday")
 TOP_REQUIRED = ("id", "title", "description", "horizon_hours", "interval_minutes", "queues",
                 "groups", "staffing")
 QUEUE_KEYS = ("title", "calls_per_day", "arrival_shape", "day_factors", "handle_time_seconds",
@@ -88,6 +90,8 @@ def _block(r: FieldReader, path: tuple, data: dict, key: str, cls, spec: dict):
             values[name] = getattr(default, name)
         elif bounds == "bool":
             values[name] = r.boolean(path + (key, name), block[name])
+        elif isinstance(bounds, tuple):
+            values[name] = r.choice(path + (key, name), block[name], bounds)
         else:
             values[name] = r.number(path + (key, name), block[name], **bounds)
     return cls(**values)
@@ -175,7 +179,11 @@ def read_queue(r: FieldReader, name: str, raw: Any, shape_names: list[str]) -> Q
             "mean_delay_minutes": {"low": 0.0, "low_open": True, "high": 1440.0}}),
         callback=_block(r, path, data, "callback", Callback, {
             "enabled": "bool", "offer_after_seconds": {"low": 0.0, "high": 3600.0},
-            "accept_probability": PROBABILITY}),
+            "accept_probability": PROBABILITY,
+            "promise_minutes": {"low": 0.0, "low_open": True, "high": 7 * 1440.0},
+            "expire_minutes": {"low": 0.0, "low_open": True, "high": 7 * 1440.0},
+            "priority_rule": CALLBACK_RULES,
+            "at_risk_minutes": {"low": 0.0, "high": 7 * 1440.0}}),
         repeat=_block(r, path, data, "repeat", Repeat, {
             "probability": PROBABILITY,
             "mean_delay_hours": {"low": 0.0, "low_open": True, "high": 720.0}}),
@@ -309,3 +317,35 @@ def read_horizon(r: FieldReader, top: dict) -> float | None:
     """``horizon_hours``: more than 0, at most 31 days."""
     return read_top_number(r, top, "horizon_hours", low=0.0, low_open=True,
                            high=MAX_HORIZON_HOURS)
+
+
+def read_opening_hours(r: FieldReader, raw: Any) -> OpeningHours | None:
+    """``opening_hours``: daily open and close hour, and how closed-hours callers return."""
+    if raw is None:
+        return None
+    path = ("opening_hours",)
+    data = r.mapping(path, raw, ("open_hour", "close_hour", "return_probability",
+                                 "return_hours"), ("open_hour", "close_hour"))
+    if data is None:
+        return None
+    default = OpeningHours()
+    open_hour = r.get_number(path, data, "open_hour", low=0.0, high=24.0, high_open=True)
+    close_hour = r.get_number(path, data, "close_hour", low=0.0, low_open=True, high=24.0)
+    if open_hour is not None and close_hour is not None and close_hour <= open_hour:
+        r.add(path + ("close_hour",), "closes_before_opening", open=f"{open_hour:g}",
+              close=f"{close_hour:g}")
+    weights = default.return_hours
+    if "return_hours" in data:
+        weights = r.number_list(path + ("return_hours",), data["return_hours"], low=0.0,
+                                high=1e6)
+        if weights is not None and sum(weights) <= 0:
+            r.add(path + ("return_hours",), "zero_weights")
+        elif weights is not None and open_hour is not None and close_hour is not None and \
+                close_hour > open_hour and len(weights) > close_hour - open_hour + 1e-9:
+            r.add(path + ("return_hours",), "returns_after_closing", got=len(weights),
+                  hours=f"{close_hour - open_hour:g}")
+    return OpeningHours(
+        open_hour=open_hour, close_hour=close_hour,
+        return_probability=r.get_number(path, data, "return_probability",
+                                        default.return_probability, **PROBABILITY),
+        return_hours=weights)

@@ -25,6 +25,8 @@ INTERVAL_MINUTES: tuple[int, ...] = (15, 30)
 DISTRIBUTIONS: tuple[str, ...] = ("exponential", "lognormal")
 #: The longest horizon a scenario may ask for: 31 days.
 MAX_HORIZON_HOURS: float = 31 * 24.0
+#: How waiting callers and callback requests share agents (see :class:`Callback`).
+CALLBACK_RULES: tuple[str, ...] = ("live_first", "promise_first")
 #: Event types, as written in the ``type`` key of an event.
 EVENT_TYPES: tuple[str, ...] = ("group_complaint_surge", "quality_recall", "disaster")
 
@@ -107,11 +109,22 @@ class Redial:
 
 @dataclass(frozen=True)
 class Callback:
-    """Callbacks offered to callers who waited ``offer_after_seconds``; some accept."""
+    """Callbacks offered to callers who waited ``offer_after_seconds``; some accept.
+
+    A request is promised within ``promise_minutes``; one not made within ``expire_minutes``
+    expires (the customer is no longer reachable; the case is lost). ``priority_rule`` says how
+    callbacks share agents with live callers: ``live_first`` serves a callback only when no
+    live caller of the agent's skills waits; ``promise_first`` also serves a callback before
+    live callers once less than ``at_risk_minutes`` are left of its promise.
+    """
 
     enabled: bool = False
     offer_after_seconds: float = 60.0
     accept_probability: float = 0.5
+    promise_minutes: float = 60.0
+    expire_minutes: float = 240.0
+    priority_rule: str = "live_first"
+    at_risk_minutes: float = 15.0
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,29 @@ class Repeat:
 
     probability: float = 1.0
     mean_delay_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """When the hotline answers, and what callers who ring while it is closed do.
+
+    Open every day from ``open_hour`` to ``close_hour`` (clock hours). A contact that arrives
+    while closed hears the opening hours; with ``return_probability`` the caller tries again
+    after the next opening, at ``h`` hours after it where ``h`` follows ``return_hours``
+    (relative weights of the first, second, ... hour after opening, uniform within each hour);
+    otherwise the caller gives up (the case is lost). Staffing has nothing to do with it: with
+    the line open and nobody on the phones, callers queue, abandon and redial.
+    """
+
+    open_hour: float = 0.0
+    close_hour: float = 24.0
+    return_probability: float = 0.8
+    return_hours: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1)
+
+    @property
+    def always_open(self) -> bool:
+        """True when the line never closes."""
+        return self.open_hour <= 0.0 and self.close_hour >= 24.0
 
 
 @dataclass(frozen=True)
@@ -248,6 +284,8 @@ class Scenario:
     arrival_shapes: tuple[ArrivalShape, ...] = ()
     technicians: TechnicianPool | None = None
     events: tuple[Event, ...] = ()
+    opening_hours: OpeningHours | None = None
+    start_weekday: int = 0
 
     @property
     def interval_seconds(self) -> float:

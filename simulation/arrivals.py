@@ -127,3 +127,53 @@ def expected_calls(s: Scenario, queue: str) -> np.ndarray:
         calls = rate * volume_multiplier(s, queue, mid) * (end - start) / 8.0
         np.add.at(counts, np.minimum((mid // width).astype(int), s.n_intervals - 1), calls)
     return counts
+
+
+def _minute_mass(s: Scenario, queue: str) -> tuple[np.ndarray, np.ndarray]:
+    """Expected primary arrivals per minute of the horizon, and each minute's midpoint (s)."""
+    mids = (np.arange(int(np.ceil(s.horizon_seconds / 60.0))) + 0.5) * 60.0
+    mass = np.zeros(len(mids))
+    for start, end, rate in base_rate_pieces(s, queue):
+        inside = (mids >= start) & (mids < end)
+        mass[inside] = rate * 60.0
+    return mids, mass * volume_multiplier(s, queue, mids)
+
+
+def expected_offered(s: Scenario, queue: str) -> np.ndarray:
+    """Expected first contacts *offered* per interval under the opening-hours model.
+
+    Calls that arrive while the line is open are offered at once; of those that arrive while
+    it is closed, ``return_probability`` come back after the next opening, spread over the
+    hours after it by ``return_hours`` (uniform within each hour). Redials and repeats are
+    not included (as in :func:`expected_calls`). Equals :func:`expected_calls` for a line
+    that never closes.
+    """
+    from .inputs import opening_of
+
+    opening = opening_of(s)
+    if opening.always_open:
+        return expected_calls(s, queue)
+    mids, mass = _minute_mass(s, queue)
+    width, n = s.interval_seconds, s.n_intervals
+    closed = np.array([opening.is_closed(t) for t in mids])
+    counts = np.zeros(n)
+    np.add.at(counts, np.minimum((mids[~closed] // width).astype(int), n - 1), mass[~closed])
+    returning: dict[float, float] = {}
+    for t, m in zip(mids[closed], mass[closed], strict=True):
+        back = opening.next_opening(t)
+        returning[back] = returning.get(back, 0.0) + m * opening.return_probability
+    weights = np.diff(np.concatenate(([0.0], opening.cumulative)))
+    for back, total in returning.items():
+        for hour, share in enumerate(weights):
+            _spread(counts, back + hour * 3600.0, back + (hour + 1) * 3600.0, total * share,
+                    width, s.horizon_seconds)
+    return counts
+
+
+def _spread(counts: np.ndarray, start: float, end: float, total: float, width: float,
+            horizon: float) -> None:
+    """Add ``total`` spread uniformly over ``[start, end)`` to the intervals it covers."""
+    for k in range(int(start // width), int(np.ceil(end / width))):
+        low, high = max(start, k * width), min(end, (k + 1) * width, horizon)
+        if high > low and k < len(counts):
+            counts[k] += total * (high - low) / (end - start)

@@ -10,6 +10,12 @@ Scenario (units: seconds unless named otherwise):
     so no Condition object is built per call); when callbacks are on, an accepting caller whose
     wait reaches the offer time leaves a callback request instead;
   * an abandoning caller redials with a probability after an exponential delay;
+  * the line is open by the scenario's opening hours, never by who is on the phones: with
+    nobody there callers still ring, wait, abandon and redial; a caller who rings while the
+    line is closed tries again after the next opening with the scenario's return probability,
+    at a time drawn from its return distribution, or gives up (:mod:`simulation.inputs`);
+  * a callback request is promised within a window and expires if not made in time; with the
+    ``promise_first`` rule one near the end of its promise is served before live callers;
   * after talk + after-call work the case is escalated to the technician pool (escalation
     probability, raised by a recall), resolved (the group's first-contact resolution), or comes
     back later as a repeat contact;
@@ -76,7 +82,6 @@ class Engine(FlowMixin):
         self.q_max = [0] * n_queues
         self.pending: set[Contact] = set()
         self.retrial_counts = [0] * n_queues
-        self.queue_open = [True] * n_queues
 
     def _init_agents(self, n_groups: int) -> None:
         self.idle = [0] * n_groups
@@ -110,12 +115,14 @@ class Engine(FlowMixin):
         env = self.env
         a = self.arrivals
         offer = self._offer
+        cases = self.stats.cases
         for t, q, d, i, p, cell in zip(a.times, a.queues, a.draws, a.indexes, a.priorities,
                                        a.cells, strict=True):
             delay = t - env._now
             if delay > 0:
                 yield Timeout(env, delay)
             now = env._now
+            cases[cell] += 1
             offer(Contact(q, p, cell, cell, now, now, d, i, False), now)
 
     def _clock(self):
@@ -152,7 +159,6 @@ class Engine(FlowMixin):
         """Bring every group and the technician pool to the staffing of interval ``k``."""
         for g in range(len(self.idle)):
             self.set_agents(g, self.staffed_target(g, k))
-        self.update_opening(k)
         disaster = self.inputs.disaster_staffing
         if disaster[k] and (k == 0 or not disaster[k - 1]):
             self.alert("staff_absent", interval=k,
@@ -165,20 +171,7 @@ class Engine(FlowMixin):
         k = self.interval
         for g in range(len(self.idle)):
             self.set_agents(g, self.staffed_target(g, k))
-        self.update_opening(k)
         self.set_technicians(max(0, self.inputs.technicians[k] + self.extra_technicians))
-
-    def update_opening(self, k: int) -> None:
-        """A queue is open while any group serving it has agents planned in interval ``k``."""
-        for q, groups in enumerate(self.inputs.route):
-            self.queue_open[q] = any(self.staffed_target(g, k) > 0 for g in groups)
-
-    def next_opening(self, q: int, first: int) -> float | None:
-        """Start time of the first interval from ``first`` in which queue ``q`` is open."""
-        for k in range(first, self.n_intervals):
-            if any(self.staffed_target(g, k) > 0 for g in self.inputs.route[q]):
-                return k * self.interval_seconds
-        return None
 
     def set_agents(self, g: int, target: int) -> None:
         """Change group ``g`` to ``target`` agents; busy agents leave after their call."""
@@ -258,7 +251,8 @@ class Engine(FlowMixin):
         _, n_queues, n_prio = stats.shape
         for q, table in enumerate(self.inputs.queues):
             base = k * n_queues * n_prio + q * n_prio
-            offered = sum(stats.offered[base:base + n_prio])
+            offered = sum(stats.offered[base:base + n_prio]) - \
+                sum(stats.callbacks_requested[base:base + n_prio])
             in_target = sum(stats.answered_in_target[base:base + n_prio])
             if offered >= 10 and in_target / offered < table.sl_fraction - 0.1:
                 self.alert("service_level_breach", queue=table.name, interval=k,
@@ -291,4 +285,5 @@ class Engine(FlowMixin):
                 math.isclose(self.env.now, self.horizon):
             self.close_interval(self.n_intervals - 1)
             self.count_unanswered_overdue(self.horizon, record=True)
+            self.count_pending_callbacks()
         return build_result(self)

@@ -7,7 +7,7 @@ per second of wall time; correctness does not depend on it.
 
 from __future__ import annotations
 
-WAITING, SERVING, ABANDONED, CALLBACK, DONE = range(5)
+WAITING, SERVING, ABANDONED, CALLBACK, DONE, EXPIRED = range(6)
 _INF = float("inf")
 
 
@@ -15,7 +15,7 @@ class Contact:
     """One attempt to reach the center (first call, redial or repeat) for one case."""
 
     __slots__ = ("q", "p", "cell", "case_cell", "created", "arrived", "d", "i", "state",
-                 "group", "responded", "offer", "callback", "kind")
+                 "group", "responded", "offer", "callback", "kind", "due")
 
     def __init__(self, q, p, cell, case_cell, created, arrived, d, i, responded):
         self.q = q
@@ -32,6 +32,7 @@ class Contact:
         self.offer = False
         self.group = -1
         self.kind = "offered"
+        self.due = _INF
 
 
 class _Timer:
@@ -71,6 +72,9 @@ class FlowMixin:
         self._done_cb = (self._on_done,)
         self._retry_cb = (self._on_retry,)
         self._repair_cb = (self._on_repaired,)
+        self._expire_cb = (self._on_expire,)
+        self._opening = self.inputs.opening
+        self._promise_first = [t.promise_first for t in tables]
         st = self.stats
         self._offered, self._answered = st.offered, st.answered
         self._wait_sum, self._in_target = st.wait_sum, st.answered_in_target
@@ -88,8 +92,8 @@ class FlowMixin:
 
     def _offer(self, c, now: float) -> None:
         q = c.q
-        if not self.queue_open[q]:
-            self._defer_until_open(c, now)
+        if self._opening is not None and self._opening.is_closed(now):
+            self._closed(c, now)
             return
         self._offered[c.cell] += 1
         if self._shift_on[q]:
@@ -169,41 +173,46 @@ class FlowMixin:
         now = self.env._now
         c.cell = self._cell(now, c.q, c.p)
         c.arrived = now
-        if c.kind != "deferred" and self.queue_open[c.q]:
+        if self._opening is None or not self._opening.is_closed(now):
             getattr(self.stats, c.kind)[c.cell] += 1
         self._offer(c, now)
 
-    def _defer_until_open(self, c, now: float) -> None:
-        """Closed hours: the caller hears the opening hours and calls again after opening.
+    def _closed(self, c, now: float) -> None:
+        """The line is closed: the caller hears the opening hours, then returns or gives up.
 
-        Not counted as offered; the new attempt comes a few minutes (the caller's redial
-        delay) after the first interval in which an agent serves the queue.
+        Not offered (nobody could answer). With the scenario's return probability the caller
+        tries again after the next opening, at an offset drawn from the return distribution
+        (a new attempt, counted under ``closed_returns`` when it reaches an open line);
+        otherwise the case is lost.
         """
-        opening = self.next_opening(c.q, self._interval_of(now) + 1)
-        if opening is None:
-            if not c.responded:
-                self.pending.add(c)
+        stats = self.stats
+        cell = self._cell(now, c.q, c.p)
+        stats.closed_attempts[cell] += 1
+        opening = self._opening
+        d, i = c.d, c.i
+        if d.u_return[i] < opening.return_probability:
+            back = opening.next_opening(now) + opening.return_offset(d.u_return_time[i])
+            self._retry(c, now, back - now, "closed_returns")
             return
-        delay = opening - now + (c.d.redial_delay[c.i] if c.d is not None else 0.0)
-        if now + delay >= self.horizon:
-            if not c.responded:
-                self.pending.add(c)
-            return
-        c.kind = "deferred"
-        self.pending.add(c)
-        self._schedule(_Timer(self._retry_cb, c), 1, delay)
+        stats.closed_lost[cell] += 1
+        if not c.responded:
+            stats.past_response_target[c.case_cell] += 1
 
     def _request_callback(self, c) -> None:
         c.state = CALLBACK
         c.callback = True
+        table = self._tables[c.q]
+        now = self.env._now
+        c.due = now + table.promise
         self.stats.callbacks_requested[c.cell] += 1
         self.callback_queue[c.q][c.p].append(c)
         self.cblen[c.q] += 1
+        if now + table.expire < self.horizon:
+            self._schedule(_Timer(self._expire_cb, c), 1, table.expire)
         for g in self.inputs.route[c.q]:
             if self.idle[g]:
                 work = self._next_work(g)
                 if work is not None:
-                    now = self.env._now
                     self._touch_group(g, now)
                     self.idle[g] -= 1
                     self.busy[g] += 1
@@ -217,6 +226,8 @@ class FlowMixin:
         table = self._tables[q]
         if c.callback:
             self.stats.callbacks_made[cell] += 1
+            if now <= c.due:
+                self.stats.callbacks_in_promise[cell] += 1
         else:
             wait = now - c.arrived
             self._answered[cell] += 1
@@ -278,10 +289,48 @@ class FlowMixin:
         if now - c.created > self.inputs.resolve_seconds[c.p]:
             self.stats.past_resolution_target[k] += 1
 
+    def _on_expire(self, event) -> None:
+        """A callback not made in time expires: the customer is gone, the case is lost."""
+        c = event._value
+        if c.state != CALLBACK:
+            return
+        c.state = EXPIRED
+        self.cblen[c.q] -= 1
+        self.stats.callbacks_expired[c.cell] += 1
+        if not c.responded:
+            self.stats.past_response_target[c.case_cell] += 1
+
+    def _callback_from(self, q: int, at_risk_only: bool):
+        """The next callback request of queue ``q`` (urgent first), or None.
+
+        ``at_risk_only``: only one with less than the queue's at-risk margin left of its
+        promise (lines are in request order, so each line's head is its earliest due).
+        """
+        now = self.env._now
+        margin = self._tables[q].at_risk
+        for line in self.callback_queue[q]:
+            while line and line[0].state != CALLBACK:
+                line.popleft()
+            if line and (not at_risk_only or line[0].due - now <= margin):
+                self.cblen[q] -= 1
+                return line.popleft()
+        return None
+
     def _next_work(self, g: int):
-        """The next live call (or, with none waiting, callback) for an agent of group ``g``."""
+        """The next contact for a free agent of group ``g``, by the callback priority rule.
+
+        ``live_first``: live callers of the group's skills (in skill order, urgent first),
+        then callbacks. ``promise_first``: a callback about to miss its promise goes first.
+        """
+        skills = self.inputs.skills[g]
+        cblen = self.cblen
+        for q in skills:
+            if cblen[q] and self._promise_first[q]:
+                work = self._callback_from(q, True)
+                if work is not None:
+                    return work
         qlen = self.qlen
-        for q in self.inputs.skills[g]:
+        for q in skills:
             if qlen[q]:
                 for line in self.waiting[q]:
                     while line:
@@ -292,12 +341,11 @@ class FlowMixin:
                             self.q_last[q] = now
                             qlen[q] -= 1
                             return c
-        for q in self.inputs.skills[g]:
-            if self.cblen[q]:
-                for line in self.callback_queue[q]:
-                    if line:
-                        self.cblen[q] -= 1
-                        return line.popleft()
+        for q in skills:
+            if cblen[q]:
+                work = self._callback_from(q, False)
+                if work is not None:
+                    return work
         return None
 
     # -- technician stage --------------------------------------------------------------------
@@ -346,6 +394,14 @@ class FlowMixin:
                 for line in lines:
                     yield from (c for c in line if c.state == state)
         yield from self.pending
+
+    def count_pending_callbacks(self) -> None:
+        """At the end: callback requests neither made nor expired are still pending."""
+        for lines in self.callback_queue:
+            for line in lines:
+                for c in line:
+                    if c.state == CALLBACK:
+                        self.stats.callbacks_pending[c.cell] += 1
 
     def count_unanswered_overdue(self, now: float, record: bool) -> int:
         """Open cases past their response target at ``now`` (``record`` adds them to stats)."""

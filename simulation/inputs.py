@@ -9,11 +9,15 @@ Assumptions made here:
 * Event effects on handle time, escalation and callback shift are looked up per minute.
 * Routing: a call goes to an idle agent of the group that lists its queue earliest in its
   skills (specialists before generalists); a free agent serves its skills in listed order,
-  urgent before general before normal, live calls before callbacks.
+  urgent before general before normal, live calls before callbacks (with the
+  ``promise_first`` rule, a callback close to the end of its promise goes first).
+* Opening hours are clock hours, the same every day; the line is open or closed whatever the
+  staffing says (:class:`Opening`).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -40,9 +44,60 @@ class QueueTable:
     offer_after: float
     accept_probability: float
     priority_cut: tuple[float, float]
+    promise: float = 3600.0
+    expire: float = 4 * 3600.0
+    promise_first: bool = False
+    at_risk: float = 900.0
     handle_multiplier: list[float] = field(default_factory=list)
     escalation_add: list[float] = field(default_factory=list)
     callback_shift: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Opening:
+    """Opening hours in seconds of the clock day, and the closed-hours return model."""
+
+    clock0: float            # clock second of the horizon's start
+    open_s: float
+    close_s: float
+    return_probability: float
+    cumulative: list[float]  # cumulative return weights per hour after opening, last = 1
+    always_open: bool
+
+    def is_closed(self, now: float) -> bool:
+        """True when the line is closed at ``now`` (seconds since the horizon's start)."""
+        if self.always_open:
+            return False
+        clock = (self.clock0 + now) % 86400.0
+        return not self.open_s <= clock < self.close_s
+
+    def next_opening(self, now: float) -> float:
+        """Seconds since the start at which the line next opens after ``now``."""
+        clock = self.clock0 + now
+        opening = clock - clock % 86400.0 + self.open_s
+        if opening <= clock:
+            opening += 86400.0
+        return opening - self.clock0
+
+    def return_offset(self, u: float) -> float:
+        """Seconds after opening of a returning caller, by inverse CDF of ``return_hours``."""
+        hour = min(bisect.bisect_right(self.cumulative, u), len(self.cumulative) - 1)
+        below = self.cumulative[hour - 1] if hour else 0.0
+        width = self.cumulative[hour] - below
+        within = (u - below) / width if width > 0 else 0.0
+        return (hour + min(max(within, 0.0), 1.0)) * 3600.0
+
+
+def opening_of(s: Scenario) -> Opening:
+    """The :class:`Opening` of ``s`` (always open when the scenario states no hours)."""
+    hours = s.opening_hours
+    if hours is None or hours.always_open:
+        return Opening(s.start_hour * 3600.0, 0.0, 86400.0, 0.0, [1.0], True)
+    weights = np.asarray(hours.return_hours, dtype=float)
+    cumulative = (np.cumsum(weights) / weights.sum()).tolist()
+    cumulative[-1] = 1.0
+    return Opening(s.start_hour * 3600.0, hours.open_hour * 3600.0, hours.close_hour * 3600.0,
+                   hours.return_probability, cumulative, False)
 
 
 @dataclass
@@ -64,6 +119,7 @@ class Inputs:
     respond_seconds: list[float]
     resolve_seconds: list[float]
     n_minutes: int
+    opening: Opening | None = None
 
 
 def _minute_grid(s: Scenario) -> np.ndarray:
@@ -94,6 +150,9 @@ def _queue_table(s: Scenario, name: str, minutes: np.ndarray) -> QueueTable:
         callbacks_enabled=q.callback.enabled, offer_after=q.callback.offer_after_seconds,
         accept_probability=q.callback.accept_probability,
         priority_cut=(shares[0], shares[0] + shares[1]),
+        promise=q.callback.promise_minutes * 60.0, expire=q.callback.expire_minutes * 60.0,
+        promise_first=q.callback.priority_rule == "promise_first",
+        at_risk=q.callback.at_risk_minutes * 60.0,
     )
     table.handle_multiplier, table.escalation_add, table.callback_shift = _event_tables(
         s, name, minutes)
@@ -155,7 +214,7 @@ def compile_inputs(s: Scenario) -> Inputs:
             s.technicians.repair_time_hours if s.technicians else None, 3600.0),
         respond_seconds=[s.priorities.of(p).respond_hours * 3600.0 for p in PRIORITIES],
         resolve_seconds=[s.priorities.of(p).resolve_hours * 3600.0 for p in PRIORITIES],
-        n_minutes=len(minutes),
+        n_minutes=len(minutes), opening=opening_of(s),
     )
 
 

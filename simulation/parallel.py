@@ -47,6 +47,8 @@ class _Backend:
 class InProcessBackend(_Backend):
     """Runs jobs one after the other in this process (tests, one replication)."""
 
+    chunk = 1  # replications per progress report
+
     def map(self, function: Callable, payloads: Sequence) -> list:
         """Results of ``function`` over ``payloads``, in order."""
         return [function(payload) for payload in payloads]
@@ -82,6 +84,7 @@ class ProcessPoolBackend(_Backend):
 
     def __init__(self, workers: int | None = None, method: str | None = None):
         self.workers = workers or os.cpu_count() or 1
+        self.chunk = self.workers
         self.method = method
         self._pool: ProcessPoolExecutor | None = None
         self.in_process = False
@@ -175,12 +178,30 @@ def default_backend(workers: int | None = None):
 
 
 def run_replications(scenario: Scenario, replications: int = 10, seed: int = 1, *,
-                     workers: int | None = None, backend=None) -> list[RunResult]:
-    """Simulate ``replications`` independent replications; results in replication order."""
+                     workers: int | None = None, backend=None, first: int = 0,
+                     progress: Callable[[int], None] | None = None) -> list[RunResult]:
+    """Simulate ``replications`` independent replications; results in replication order.
+
+    ``first`` numbers them from there (more replications of the same seed, e.g. to settle a
+    close call, continue the sequence). ``progress(n)`` is called as results come in (after
+    each replication in process, after each batch of the pool's size otherwise).
+    """
     if replications < 1:
         raise ValueError("replications must be at least 1")
-    payloads = [(scenario, seed, r) for r in range(replications)]
+    payloads = [(scenario, seed, r) for r in range(first, first + replications)]
     if backend is not None:
-        return backend.map(run_replication, payloads)
+        return _map(backend, payloads, progress)
     with default_backend(workers) as own:
-        return own.map(run_replication, payloads)
+        return _map(own, payloads, progress)
+
+
+def _map(backend, payloads: list, progress) -> list[RunResult]:
+    if progress is None:
+        return backend.map(run_replication, payloads)
+    chunk = max(1, int(getattr(backend, "chunk", len(payloads)) or len(payloads)))
+    results: list[RunResult] = []
+    for start in range(0, len(payloads), chunk):
+        batch = backend.map(run_replication, payloads[start:start + chunk])
+        results.extend(batch)
+        progress(len(batch))
+    return results

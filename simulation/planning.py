@@ -5,7 +5,8 @@ Assumptions (what the formulas cannot see, and the simulation corrects):
 * each queue's calls are planned on its primary group (the first group that lists it); the
   queues of one group are pooled into one Erlang queue with the volume-weighted handle time and
   patience, and the strictest service-level target among them;
-* volume is the expected primary arrivals per interval including event multipliers; redials,
+* volume is the expected primary arrivals offered per interval including event multipliers
+  and the opening-hours return model (:func:`~simulation.arrivals.expected_offered`); redials,
   repeats, callbacks, escalations and carry-over between intervals are ignored;
 * handle time is the queue mean × the group's handle-time factor × recall multiplier + ACW;
 * agents needed on the phones are turned into agents to schedule by dividing by the share that
@@ -22,7 +23,7 @@ import numpy as np
 from scenarios import Scenario, ServiceLevelTarget
 
 from .analytic import StaffingTargets, required_agents
-from .arrivals import expected_calls
+from .arrivals import expected_offered
 from .inputs import Inputs, compile_inputs
 
 
@@ -65,7 +66,7 @@ def group_loads(s: Scenario, inputs: Inputs, targets: PlanTargets) -> list[list[
     pools: list[list[list]] = [[[] for _ in s.groups] for _ in range(n)]
     for qi, queue in enumerate(s.queues):
         group = inputs.route[qi][0]
-        calls = expected_calls(s, queue.name) * per_hour
+        calls = expected_offered(s, queue.name) * per_hour
         mult = np.array(inputs.queues[qi].handle_multiplier)[minutes.astype(int)]
         aht = queue.handle_time_seconds.mean * inputs.handle_factor[group] * mult + \
             queue.after_call_work_seconds

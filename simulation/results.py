@@ -4,10 +4,22 @@ A :class:`RunResult` holds additive counts (so replications and intervals can be
 numpy arrays indexed ``[interval, queue, priority]``, ``[interval, queue]``,
 ``[interval, group]`` or ``[interval]``. :func:`kpis` turns them into the planner's measures:
 
-* service level = calls answered within the queue's target time / calls offered (abandoned
-  calls and calls turned into callbacks count as not answered in time);
+* live calls = contacts offered minus those that became callback requests (at arrival in a
+  disaster, or after waiting ``offer_after_seconds``): a callback has its own promise and
+  KPIs, so it never counts as a live call "not answered in target";
+* service level = live calls answered within the queue's target time / live calls (abandoned
+  calls count as not answered in time);
 * ASA = mean wait of answered calls; AHT = mean talk + after-call work of answered calls;
-* abandonment rate = abandoned / offered; occupancy = busy agent time / agent time on the phones;
+* abandonment rate = abandoned / live calls; occupancy = busy agent time / agent time on the
+  phones;
+* callbacks: requested, made (within the promise or late), expired unmade, still pending at
+  the end; ``callback_promise_rate`` = made within the promise / requested;
+* response on time = 1 − cases past their response target / cases, where a *case* is a
+  customer's first contact (DOMAIN.md counts response per case "from the case's first contact,
+  across redials and repeats"), so redials, repeats and closed-hours returns are not in the
+  denominator;
+* closed hours: attempts while the line was closed, how many returned after opening (and
+  were offered), how many gave up;
 * mean and max queue length = live callers waiting (time average, maximum);
 * cases past their response target: first answered (live or by callback) later than the
   class's target, lost after abandoning, or still unanswered past it at the end.
@@ -101,19 +113,26 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
+COUNTS = ("offered", "answered", "abandoned", "past_response_target", "callbacks_requested",
+          "callbacks_made", "callbacks_in_promise", "callbacks_expired", "callbacks_pending",
+          "redials", "repeats", "cases", "closed_attempts", "closed_returns", "closed_lost")
+
+
 def contact_kpis(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """KPIs from summed contact counts of any shape (cells, queues, totals)."""
-    return {
-        "offered": c["offered"], "answered": c["answered"], "abandoned": c["abandoned"],
-        "service_level": _ratio(c["answered_in_target"], c["offered"]),
-        "abandon_rate": _ratio(c["abandoned"], c["offered"]),
+    live = c["offered"] - c["callbacks_requested"]
+    out = {name: c[name] for name in COUNTS}
+    out.update({
+        "live_offered": live,
+        "service_level": _ratio(c["answered_in_target"], live),
+        "abandon_rate": _ratio(c["abandoned"], live),
         "asa": _ratio(c["wait_sum"], c["answered"]),
         "aht": _ratio(c["handle_sum"], c["answered"]),
-        "past_response_target": c["past_response_target"],
-        "callbacks_requested": c["callbacks_requested"],
-        "callbacks_made": c["callbacks_made"],
-        "redials": c["redials"], "repeats": c["repeats"],
-    }
+        "on_time_rate": 1.0 - _ratio(c["past_response_target"], c["cases"]),
+        "callback_promise_rate": _ratio(c["callbacks_in_promise"], c["callbacks_requested"]),
+        "callbacks_late": c["callbacks_made"] - c["callbacks_in_promise"],
+    })
+    return out
 
 
 def kpis(result: RunResult) -> dict[str, dict[str, np.ndarray]]:

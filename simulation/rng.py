@@ -56,14 +56,17 @@ class ContactDraws:
 
     ``handle`` is the handle time in seconds before the agent group's factor and event
     multipliers; ``patience`` is in seconds (``inf`` = never abandons); ``u_*`` are uniforms
-    for the yes/no outcomes; delays are in seconds. Every attribute has its own stream, so
-    changing one distribution (say, adding patience) leaves every other draw unchanged.
+    for the yes/no outcomes (``u_return``/``u_return_time``: whether and when a caller who
+    rang while the line was closed tries again); delays are in seconds. Every attribute has
+    its own stream, so changing one distribution (say, adding patience) leaves every other
+    draw unchanged.
     Lists, not arrays: indexing a Python list returns a float, which keeps per-call
     arithmetic cheap.
     """
 
     FIELDS = ("handle", "patience", "u_priority", "u_resolve", "u_escalate", "u_redial",
-              "redial_delay", "u_accept", "u_shift", "u_repeat", "repeat_delay", "u_thin")
+              "redial_delay", "u_accept", "u_shift", "u_repeat", "repeat_delay", "u_thin",
+              "u_return", "u_return_time")
 
     def __init__(self, streams: dict, handle_sampler, patience_sampler, redial_mean_s: float,
                  repeat_mean_s: float, block: int = 1024):

@@ -11,7 +11,7 @@ import numpy as np
 
 from scenarios import Scenario
 
-from .arrivals import expected_calls
+from .arrivals import expected_offered
 
 
 def offered_load(s: Scenario, inputs) -> np.ndarray:
@@ -20,7 +20,7 @@ def offered_load(s: Scenario, inputs) -> np.ndarray:
     minutes = np.minimum((np.arange(s.n_intervals) + 0.5) * s.interval_minutes,
                          inputs.n_minutes - 1).astype(int)
     for qi, queue in enumerate(s.queues):
-        calls = expected_calls(s, queue.name)
+        calls = expected_offered(s, queue.name)
         group = inputs.route[qi][0] if inputs.route[qi] else 0
         factor = inputs.handle_factor[group]
         handle_mult = np.array(inputs.queues[qi].handle_multiplier)[minutes]

@@ -1,7 +1,9 @@
 """Running statistics of one replication, kept as flat lists for cheap per-call updates.
 
 Contact counts are kept per *cell* = (interval, queue, priority), where the interval is the one
-in which the contact was offered (the usual workforce-management convention: a call offered at
+in which the contact was offered (``cases`` and ``past_response_target``: the interval of the
+case's first contact; ``closed_attempts`` and ``closed_lost``: the closed interval the caller
+rang in) (the usual workforce-management convention: a call offered at
 09:59 and answered at 10:01 belongs to 09:30-10:00). Queue lengths and agent occupancy are
 time averages per interval, integrated exactly between events.
 """
@@ -12,7 +14,8 @@ import numpy as np
 
 CONTACT_METRICS = ("offered", "answered", "abandoned", "answered_in_target", "wait_sum",
                    "handle_sum", "callbacks_requested", "callbacks_made", "past_response_target",
-                   "redials", "repeats")
+                   "redials", "repeats", "cases", "callbacks_in_promise", "callbacks_expired",
+                   "callbacks_pending", "closed_attempts", "closed_returns", "closed_lost")
 INTERVAL_METRICS = ("escalated", "repaired", "resolved", "past_resolution_target",
                     "technician_backlog", "technicians_on_duty")
 QUEUE_METRICS = ("mean_waiting", "max_waiting")

@@ -26,12 +26,18 @@ PAIRED_METRICS = (("service_level", True), ("abandon_rate", False), ("asa", Fals
                   ("on_time_rate", True), ("max_waiting", False), ("occupancy", False))
 
 
-def simulate(scenario: Scenario, seed: int, replications: int, progress=lambda f: None) -> dict:
-    """Run ``replications`` of ``scenario`` one by one (reporting progress) and summarise."""
+def simulate(scenario: Scenario, seed: int, replications: int,
+             progress=lambda fraction, note=None: None) -> dict:
+    """Run ``replications`` of ``scenario`` one by one (reporting progress) and summarise.
+
+    ``progress(fraction, note)`` after every replication; it may raise to stop the run.
+    """
     runs = []
     for r in range(replications):
         runs.append(run_replication((scenario, seed, r)))
-        progress((r + 1) / replications * 0.95)
+        progress((r + 1) / replications * 0.95,
+                 {"stage": "simulate", "replications_done": r + 1,
+                  "replications_expected": replications})
     return summarise_runs(scenario, runs)
 
 
@@ -51,18 +57,17 @@ def _per_replication(runs) -> dict[str, list]:
     values = {name: [] for name, _ in PAIRED_METRICS}
     for run in runs:
         total = kpis(run)["total"]
-        offered = float(total["offered"][-1])
         values["service_level"].append(float(total["service_level"][-1]))
         values["abandon_rate"].append(float(total["abandon_rate"][-1]))
         values["asa"].append(float(total["asa"][-1]))
-        late = float(total["past_response_target"][-1])
-        values["on_time_rate"].append(1.0 - late / offered if offered else float("nan"))
+        # Per case (first contacts), not per contact: redials and repeats are the same case.
+        values["on_time_rate"].append(float(total["on_time_rate"][-1]))
         values["max_waiting"].append(float(total["max_waiting"][-1]))
         values["occupancy"].append(float(total["occupancy"][-1]))
     return values
 
 
-RATES = ("service_level", "abandon_rate", "occupancy", "on_time_rate")
+RATES = ("service_level", "abandon_rate", "occupancy", "on_time_rate", "callback_promise_rate")
 
 
 def _bounded(rows: list[dict]) -> list[dict]:
@@ -99,8 +104,48 @@ def summarise_runs(scenario: Scenario, runs) -> dict:
         "on_time": _bounded([{"on_time_rate": _estimate(per_rep["on_time_rate"])}])[0][
             "on_time_rate"],
         "warnings": summary.warnings,
+        "model": model_of(scenario),
     }
     return _clean(result)
+
+
+def model_of(scenario: Scenario) -> dict:
+    """The caller-behaviour rules the run used, stated on the results page."""
+    hours = scenario.opening_hours
+    opening = None
+    if hours is not None and not hours.always_open:
+        total = sum(hours.return_hours)
+        opening = {"open_hour": hours.open_hour, "close_hour": hours.close_hour,
+                   "return_probability": hours.return_probability,
+                   "return_shares": [w / total for w in hours.return_hours]}
+    callbacks = {q.name: {"promise_minutes": q.callback.promise_minutes,
+                          "expire_minutes": q.callback.expire_minutes,
+                          "priority_rule": q.callback.priority_rule,
+                          "at_risk_minutes": q.callback.at_risk_minutes,
+                          "offer_after_seconds": q.callback.offer_after_seconds}
+                 for q in scenario.queues if q.callback.enabled or _shifted(scenario, q.name)}
+    return {"opening_hours": opening, "callbacks": callbacks}
+
+
+def _shifted(scenario: Scenario, queue: str) -> bool:
+    """True when a disaster turns some of ``queue``'s calls into callback requests."""
+    return any(getattr(e, "callback_shift", 0) and queue in e.queues for e in scenario.events)
+
+
+CALLBACK_COLUMNS = ("callbacks_requested", "callbacks_in_promise", "callbacks_late",
+                    "callbacks_expired", "callbacks_pending", "callback_promise_rate")
+CLOSED_COLUMNS = ("closed_attempts", "closed_returns", "closed_lost")
+
+
+def callback_rows(result: dict) -> list[dict]:
+    """Per queue with callbacks: requested, made within the promise, late, expired, pending."""
+    model = (result.get("model") or {}).get("callbacks") or {}
+    rows = []
+    for row in result["totals"]:
+        if row["queue"] in model or (row["queue"] == "all" and len(model) > 1):
+            rows.append({"queue": row["queue"], "rule": model.get(row["queue"]),
+                         **{k: row.get(k) for k in CALLBACK_COLUMNS}})
+    return rows
 
 
 def _estimate(values) -> dict:

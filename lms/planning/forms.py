@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import FieldList
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.formutil import choices
 
@@ -54,6 +54,7 @@ class EventForm(Form):
     start_hour = StringField(_l("Starts at hour"))
     end_hour = StringField(_l("Ends at hour"))
     magnitude = StringField(_l("Strength"))
+    queue = SelectField(_l("Queue that surges"), choices=[], validate_choice=False)
 
 
 #: The key of each event type's strength field, and how it is labelled.
@@ -75,6 +76,18 @@ class ScenarioForm(FlaskForm):
     queues = FieldList(FormField(QueueForm))
     groups = FieldList(FormField(GroupForm))
     events = FieldList(FormField(EventForm))
+    #: The scenario being edited, as JSON, so added and removed parts survive until saved.
+    draft = HiddenField()
+    add_event_type = SelectField(_l("Kind of event"), choices=[], validate_choice=False)
+    add_queue_kind = SelectField(_l("Queue"), choices=[], validate_choice=False)
+    add_queue_group = SelectField(_l("Answered by"), choices=[], validate_choice=False)
+    add_group_name = StringField(_l("Short name (letters, digits, _)"),
+                                 validators=[Optional(), Length(max=40)])
+    add_group_title = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
+    add_group_skills = SelectMultipleField(_l("Queues it answers"), choices=[],
+                                           validate_choice=False)
+    add_group_agents = StringField(_l("Scheduled agents"), default="10",
+                                   validators=[Optional()])
 
 
 def number(text):
@@ -118,7 +131,8 @@ def fill(form: ScenarioForm, name: str, data: dict) -> None:
     for event in data["events"]:
         form.events.append_entry({"type": event["type"], "start_hour": _text(event["start_hour"]),
                                   "end_hour": _text(event["end_hour"]),
-                                  "magnitude": _text(event[EVENT_MAGNITUDE[event["type"]]])})
+                                  "magnitude": _text(event[EVENT_MAGNITUDE[event["type"]]]),
+                                  "queue": event.get("queue") or ""})
 
 
 def _text(value) -> str:
@@ -191,6 +205,9 @@ def _event_into(sub: EventForm, event: dict, base: str, fields: dict) -> None:
     event["start_hour"] = number(sub.start_hour.data)
     event["end_hour"] = number(sub.end_hour.data)
     event[key] = number(sub.magnitude.data)
+    if event["type"] == "group_complaint_surge" and sub.queue.data:
+        event["queue"] = sub.queue.data
+        fields[f"{base}.queue"] = sub.queue
     fields.update({f"{base}.start_hour": sub.start_hour, f"{base}.end_hour": sub.end_hour,
                    f"{base}.{key}": sub.magnitude})
 
@@ -232,10 +249,21 @@ class RunForm(FlaskForm):
 
 
 class CompareForm(RunForm):
-    """Compare 2-4 scenarios on common random numbers."""
+    """Compare 2-4 scenarios on common random numbers, against a baseline the planner picks."""
 
     scenario_ids = SelectMultipleField(_l("Scenarios to compare (2 to 4)"), coerce=int,
                                        choices=[])
+    baseline = SelectField(_l("Baseline (the others are compared with it)"), coerce=int,
+                           choices=[], default=0, validate_choice=False)
+
+    def validate_baseline(self, field) -> None:
+        """The baseline must be one of the scenarios compared."""
+        if field.data and field.data not in (self.scenario_ids.data or []):
+            raise ValidationError(_l("Choose the baseline among the scenarios to compare."))
+
+
+class CancelForm(FlaskForm):
+    """Stop a running simulation or staffing search (CSRF only)."""
 
 
 class HistoryForm(FlaskForm):
@@ -263,3 +291,24 @@ def history_form(base_choices) -> HistoryForm:
     form.base.choices = choices(base_choices)
     form.weekday.choices = choices(WEEKDAYS)
     return form
+
+
+EVENT_KINDS = (("group_complaint_surge", _l("Group-complaint surge")),
+               ("quality_recall", _l("Quality recall")), ("disaster", _l("Disaster")))
+QUEUE_KIND_NAMES = {"consultation": _l("Product and policy questions"),
+                    "complaint": _l("Complaints"),
+                    "technical": _l("Repairs and technical support"),
+                    "enterprise": _l("Enterprise hotline")}
+
+
+def set_structure_choices(form: ScenarioForm, data: dict, title_of) -> None:
+    """Options of the add/remove controls and the surge queue selects from ``data``."""
+    queues = [(q, title_of(data["queues"][q], q)) for q in data["queues"]]
+    form.add_event_type.choices = choices(EVENT_KINDS)
+    form.add_queue_kind.choices = choices((k, v) for k, v in QUEUE_KIND_NAMES.items()
+                                          if k not in data["queues"])
+    form.add_queue_group.choices = choices((g, title_of(data["groups"][g], g))
+                                           for g in data["groups"])
+    form.add_group_skills.choices = choices(queues)
+    for entry in form.events:
+        entry.form.queue.choices = choices(queues)

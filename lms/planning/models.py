@@ -8,6 +8,7 @@ is a job (see :mod:`lms.jobs`) plus who asked for what; its numbers are the job'
 import json
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,9 +61,26 @@ class PlanningRun(db.Model):
     seed: Mapped[int] = mapped_column(Integer)
     replications: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Random token the job carries in its parameters to find this run (cancel, notes).
+    control_token: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
+    #: Set when the planner asks to stop; the job stops after its current replication.
+    cancel_requested: Mapped[bool] = mapped_column(default=False,
+                                                   server_default=sa.false())
+    #: The job's latest progress note as JSON (stage, pass, replications done / expected).
+    progress_note_json: Mapped[str | None] = mapped_column(Text)
 
     owner: Mapped[User] = relationship()
     job: Mapped[Job] = relationship()
+
+    @property
+    def progress_note(self) -> dict:
+        """The latest progress note (empty before the first replication)."""
+        return json.loads(self.progress_note_json or "{}")
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the job stopped because the planner cancelled it."""
+        return bool(self.cancel_requested) and self.job.status == "failed"
 
     @property
     def scenario_ids(self) -> list[int]:

@@ -64,6 +64,7 @@ def _simulate_charts(result: dict) -> dict:
 
 def _simulate(result: dict) -> dict:
     return {"result": result, "kpis": analysis.kpi_summary(result),
+            "callback_rows": analysis.callback_rows(result),
             "charts": _simulate_charts(result)}
 
 

@@ -1,6 +1,8 @@
 """Planner workspace pages: scenario library, my scenarios, editing (forms, tables, YAML),
 variants and history import. Runs, comparisons, staffing and reports are in ``views_runs``."""
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,7 +13,7 @@ from lms import jobs
 from lms.auth.access import roles_required
 from lms.extensions import db
 from lms.home.widgets import register_widget
-from lms.planning import forms, history, scenario_store, service, tables
+from lms.planning import forms, history, pictures, scenario_store, service, structure, tables
 from lms.planning.scenario_store import ScenarioInvalid
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
@@ -71,6 +73,8 @@ def scenario(scenario_id: int):
     stored = scenario_store.owned(scenario_id, current_user)
     parsed = scenario_store.parsed(stored)
     return render_template("planning/scenario.html", stored=stored, scenario=parsed,
+                           profile_svg=pictures.profile_svg(parsed),
+                           event_kinds=pictures.event_names(),
                            run_form=forms.RunForm(), variant_form=forms.NameForm(
                                name=_("%(name)s (variant)", name=stored.name)))
 
@@ -78,26 +82,75 @@ def scenario(scenario_id: int):
 @bp.route("/scenarios/<int:scenario_id>/edit", methods=["GET", "POST"])
 @roles_required("planner")
 def edit(scenario_id: int):
-    """Edit general fields, queues, groups and events with a form."""
+    """Edit general fields, queues, groups and events with a form; add and remove them."""
     stored = scenario_store.owned(scenario_id, current_user, write=True)
     form = forms.ScenarioForm()
     data = scenario_store.as_dict(stored)
+    unplaced: list[str] = []
     if request.method == "GET":
-        forms.fill(form, stored.name, data)
-    unplaced = []
-    if form.validate_on_submit():
+        return _edit_page(stored, data, form, [], 200)
+    data = _draft(form.draft.data) or data
+    if not form.validate_on_submit():
+        return _edit_page(stored, data, form, [], 400, refill=False)
+    try:
         new_data, fields = forms.to_dict(form, data)
+    except (KeyError, TypeError, IndexError, AttributeError):
+        flash(_("The form was out of date; it shows the saved scenario again."), "danger")
+        return _edit_page(stored, scenario_store.as_dict(stored), forms.ScenarioForm(
+            formdata=None), [], 400)
+    action = request.form.get("action", "save")
+    if action != "save":
         try:
-            scenario_store.save(stored, new_data, lang(), name=form.name.data)
-        except ScenarioInvalid as invalid:
-            unplaced = forms.place_errors(invalid.errors, fields)
-        else:
-            db.session.commit()
-            flash(_("Scenario saved."), "success")
-            return redirect(url_for("planning.scenario", scenario_id=stored.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("planning/edit.html", form=form, stored=stored,
-                           unplaced=unplaced), status
+            new_data = structure.apply(new_data, action, form)
+        except structure.StructureError as error:
+            flash(str(error), "danger")
+            return _edit_page(stored, new_data, forms.ScenarioForm(formdata=None), [], 400,
+                              name=form.name.data)
+        flash(_("Changed in the form. Nothing is saved until you press “Save”."), "info")
+        return _edit_page(stored, new_data, forms.ScenarioForm(formdata=None), [], 200,
+                          name=form.name.data)
+    try:
+        scenario_store.save(stored, new_data, lang(), name=form.name.data)
+    except ScenarioInvalid as invalid:
+        unplaced = forms.place_errors(invalid.errors, fields)
+        return _edit_page(stored, new_data, form, unplaced, 400, refill=False)
+    db.session.commit()
+    flash(_("Scenario saved."), "success")
+    return redirect(url_for("planning.scenario", scenario_id=stored.id))
+
+
+def _edit_page(stored, data: dict, form, unplaced: list, status: int, *, refill: bool = True,
+               name: str | None = None):
+    if refill:
+        forms.fill(form, name or stored.name, data)
+    form.draft.data = json.dumps(data, ensure_ascii=False)
+    forms.set_structure_choices(form, data, tables.title_of)
+    return render_template("planning/edit.html", form=form, stored=stored, unplaced=unplaced,
+                           draft=data), status
+
+
+def _draft(text: str | None) -> dict | None:
+    """The posted draft if it has the shape of a scenario dict, else None (use the saved one)."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    shapes = {"queues": dict, "groups": dict, "staffing": dict, "events": list,
+              "arrival_shapes": dict, "title": dict}
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), t)
+                                         for k, t in shapes.items()):
+        return None
+    blocks = list(data["queues"].values()) + list(data["groups"].values()) + \
+        list(data["staffing"].values()) + list(data["events"])
+    if not all(isinstance(block, dict) for block in blocks) or not data["queues"] or \
+            not all(isinstance(g.get("skills"), list) for g in data["groups"].values()) or \
+            not all(isinstance(q.get("handle_time_seconds"), dict)
+                    for q in data["queues"].values()) or \
+            not all(e.get("type") in forms.EVENT_MAGNITUDE for e in data["events"]):
+        return None
+    return data
 
 
 @bp.route("/scenarios/<int:scenario_id>/yaml", methods=["GET", "POST"])
@@ -106,12 +159,12 @@ def edit_yaml(scenario_id: int):
     """Edit the whole scenario as YAML."""
     stored = scenario_store.owned(scenario_id, current_user, write=True)
     form = forms.YamlForm(name=stored.name, yaml_text=stored.yaml_text)
-    problems = {}
+    problems = []
     if form.validate_on_submit():
         try:
             scenario_store.save(stored, form.yaml_text.data, lang(), name=form.name.data)
         except ScenarioInvalid as invalid:
-            problems = invalid.errors
+            problems = invalid.listed(form.yaml_text.data)
         else:
             db.session.commit()
             flash(_("Scenario saved."), "success")
@@ -126,7 +179,7 @@ def edit_yaml(scenario_id: int):
 def new_yaml():
     """Create a scenario from YAML text."""
     form = forms.YamlForm()
-    problems = {}
+    problems = []
     if request.method == "GET":
         form.yaml_text.data = scenarios.scenario_to_yaml(scenario_store.library()[0].load())
     if form.validate_on_submit():
@@ -134,7 +187,7 @@ def new_yaml():
             stored = scenario_store.create(current_user, form.name.data, form.yaml_text.data,
                                            lang())
         except ScenarioInvalid as invalid:
-            problems = invalid.errors
+            problems = invalid.listed(form.yaml_text.data)
         else:
             db.session.commit()
             flash(_("Scenario created."), "success")
@@ -151,7 +204,7 @@ def edit_tables(scenario_id: int):
     stored = scenario_store.owned(scenario_id, current_user, write=True)
     data = scenario_store.as_dict(stored)
     form = forms.NameForm(name=stored.name)
-    view = tables.table_view(data)
+    view = tables.table_view(data, lang=lang())
     errors: dict = {}
     if form.validate_on_submit():
         new_data, cells = tables.read_tables(data, request.form)
@@ -159,7 +212,7 @@ def edit_tables(scenario_id: int):
             scenario_store.save(stored, new_data, lang())
         except ScenarioInvalid as invalid:
             errors = tables.cell_errors(invalid.errors, cells)
-            view = tables.table_view(new_data, request.form)
+            view = tables.table_view(new_data, request.form, lang())
         else:
             db.session.commit()
             flash(_("Interval tables saved."), "success")

@@ -18,11 +18,24 @@ from lms.planning.models import PlanningScenario
 
 
 class ScenarioInvalid(ValueError):
-    """The scenario has problems; ``errors`` maps key paths to messages."""
+    """The scenario has problems; ``errors`` maps key paths to messages, ``lines`` key paths
+    to the YAML line of the problem (when the scenario was YAML text)."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], lines: dict[str, int] | None = None):
         self.errors = errors
+        self.lines = lines or {}
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+    def listed(self, text: str | None = None) -> list[dict]:
+        """Problems in line order: ``{key, line, message, excerpt}`` (the line's text)."""
+        source = (text or "").splitlines()
+        rows = []
+        for key, message in self.errors.items():
+            line = self.lines.get(key)
+            excerpt = source[line - 1].strip() if line and 0 < line <= len(source) else ""
+            rows.append({"key": key, "line": line, "message": message,
+                         "excerpt": excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"})
+        return sorted(rows, key=lambda row: (row["line"] is None, row["line"] or 0))
 
 
 def problems(error: scenarios.ScenarioError, lang: str) -> dict[str, str]:
@@ -37,12 +50,21 @@ def problems(error: scenarios.ScenarioError, lang: str) -> dict[str, str]:
     return found
 
 
+def problem_lines(error: scenarios.ScenarioError) -> dict[str, int]:
+    """``{key_path: YAML line}`` of the issues that have a line (the first per key)."""
+    lines: dict[str, int] = {}
+    for issue in error.issues:
+        if issue.line is not None:
+            lines.setdefault(issue.key_path or "(top)", issue.line)
+    return lines
+
+
 def check(data_or_text, lang: str) -> scenarios.Scenario:
     """The validated scenario, or :class:`ScenarioInvalid` with every problem."""
     try:
         return scenarios.validate(data_or_text)
     except scenarios.ScenarioError as error:
-        raise ScenarioInvalid(problems(error, lang)) from error
+        raise ScenarioInvalid(problems(error, lang), problem_lines(error)) from error
 
 
 def owned(scenario_id: int, user: User, *, write: bool = False) -> PlanningScenario:

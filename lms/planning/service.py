@@ -14,16 +14,18 @@ from lms import jobs
 from lms.auth.models import User
 from lms.extensions import db
 from lms.planning import scenario_store
+from lms.planning.control import new_token
 from lms.planning.models import PlanningRun, PlanningScenario
 
 
 def _start(kind: str, owner: User, stored: list[PlanningScenario], params: dict, seed: int,
            replications: int, inline: bool = False) -> PlanningRun:
-    job = jobs.submit(f"planning.{kind}", {**params, "seed": seed,
+    token = new_token()
+    job = jobs.submit(f"planning.{kind}", {**params, "seed": seed, "control": token,
                                            "replications": replications}, owner.id,
                       inline=inline)
     run = PlanningRun(kind=kind, owner_id=owner.id, job_id=job.id, seed=seed,
-                      replications=replications,
+                      replications=replications, control_token=token,
                       scenario_ids_json=json.dumps([s.id for s in stored]),
                       label=" · ".join(s.name for s in stored)[:400])
     db.session.add(run)
@@ -39,10 +41,20 @@ def start_simulation(owner: User, stored: PlanningScenario, seed: int, replicati
 
 
 def start_comparison(owner: User, stored: list[PlanningScenario], seed: int,
-                     replications: int, inline: bool = False) -> PlanningRun:
-    """Compare 2-4 scenarios on the same seed as a job."""
+                     replications: int, inline: bool = False,
+                     baseline: int | None = None) -> PlanningRun:
+    """Compare 2-4 scenarios on the same seed as a job, against the ``baseline`` one.
+
+    ``baseline`` is the id of the scenario the others are compared with (default: the first
+    of ``stored``); it goes first, the others keep their order.
+    """
     if not 2 <= len(stored) <= 4:
         raise ValueError("choose 2 to 4 scenarios")
+    if baseline is not None:
+        chosen = [s for s in stored if s.id == baseline]
+        if not chosen:
+            raise ValueError("the baseline must be one of the scenarios compared")
+        stored = chosen + [s for s in stored if s.id != baseline]
     params = {"yamls": [s.yaml_text for s in stored], "names": [s.name for s in stored]}
     return _start("compare", owner, stored, params, seed, replications, inline)
 

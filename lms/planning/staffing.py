@@ -3,7 +3,9 @@
 :func:`required_staff` runs :func:`simulation.optimiser.optimise_staffing` (Erlang A with caps,
 then corrected by simulation on common random numbers) and lays its answer beside the plan in
 the scenario: the gap (current − required scheduled agents) and, per interval, whether Erlang C
-alone would have put too few (``under``) or too many (``over``) agents on the phones.
+alone would have put too few (``under``) or too many (``over``) agents on the phones — only
+where that is material (more than one agent, outside the confidence interval; see
+:meth:`simulation.optimiser.StaffingResult.erlang_c_verdicts`).
 :func:`erlang_c_plan` is the quick Erlang C answer drawn on the results page ("required").
 """
 
@@ -12,7 +14,7 @@ import math
 
 from scenarios import Scenario
 from simulation.analytic import StaffingTargets, required_agents
-from simulation.arrivals import expected_calls
+from simulation.arrivals import expected_offered
 from simulation.inputs import staff_factors
 from simulation.optimiser import optimise_staffing
 from simulation.parallel import InProcessBackend
@@ -41,7 +43,7 @@ def erlang_c_plan(s: Scenario) -> dict[str, list[int]]:
         group = s.group(_owner_group(s, q.name))
         aht = q.handle_time_seconds.mean * group.handle_time_factor + q.after_call_work_seconds
         targets = StaffingTargets(q.service_level.fraction, q.service_level.seconds)
-        for k, calls in enumerate(expected_calls(s, q.name)):
+        for k, calls in enumerate(expected_offered(s, q.name)):
             need[group.name][k] += required_agents(calls / hours, aht, targets, model="C")
     plan = {}
     for group, per_interval in need.items():
@@ -58,13 +60,16 @@ def with_plan(s: Scenario, plan: dict[str, list[int]]) -> Scenario:
     return dataclasses.replace(s, staffing=staffing)
 
 
-def required_staff(s: Scenario, seed: int, replications: int, progress=lambda f: None) -> dict:
-    """Current plan next to the simulation optimiser's requirement and Erlang C alone."""
-    progress(0.05)
+def required_staff(s: Scenario, seed: int, replications: int,
+                   progress=lambda fraction, note=None: None) -> dict:
+    """Current plan next to the simulation optimiser's requirement and Erlang C alone.
+
+    ``progress(fraction, note)`` is called after every replication the optimiser runs.
+    """
     found = optimise_staffing(s, replications=replications, seed=seed,
-                              backend=InProcessBackend())
-    progress(0.95)
+                              backend=InProcessBackend(), progress=progress)
     labels = [_clock(s, k) for k in range(s.n_intervals)]
+    verdicts = found.erlang_c_verdicts()
     groups = []
     for g_index, g in enumerate(s.groups):
         current = _plan_of(s, g.name)
@@ -76,12 +81,13 @@ def required_staff(s: Scenario, seed: int, replications: int, progress=lambda f:
             rows.append({"label": labels[k], "current": current[k], "required": required,
                          "gap": current[k] - required, "erlang_c": erlang_c,
                          "simulated": simulated,
-                         "erlang_wrong": "under" if erlang_c < simulated else
-                         ("over" if erlang_c > simulated else "")})
+                         "erlang_wrong": {"under": "under", "over": "over"}.get(
+                             verdicts[k, g_index], "")})
         groups.append({"group": g.name, "title": _title(g), "rows": rows})
     return {"scenario_id": s.id, "title": {"zh": s.title.zh, "en": s.title.en},
             "labels": labels, "groups": groups, "seed": seed, "replications": replications,
-            "all_met": bool(found.all_met), "passes": found.passes}
+            "all_met": bool(found.all_met), "passes": found.passes,
+            "verify_seed": found.verify_seed}
 
 
 def _clock(s: Scenario, k: int) -> str:

@@ -33,8 +33,27 @@ def _plan_rows(data: dict) -> int:
     return per_day if intervals % per_day == 0 else intervals
 
 
-def table_view(data: dict, posted=None) -> dict:
-    """Rows and columns for the template; ``posted`` re-shows what the planner typed."""
+def title_of(block: dict, name: str) -> str:
+    """A queue's or group's display title in the page language, else its name."""
+    from lms.i18n import localized
+
+    title = block.get("title") if isinstance(block, dict) else None
+    return localized(title) if isinstance(title, dict) and any(title.values()) else name
+
+
+def _title(block: dict, name: str, lang: str) -> str:
+    title = block.get("title") if isinstance(block, dict) else None
+    if isinstance(title, dict) and title.get(lang):
+        return str(title[lang])
+    return name
+
+
+def table_view(data: dict, posted=None, lang: str = "en") -> dict:
+    """Rows and columns for the template; ``posted`` re-shows what the planner typed.
+
+    Columns carry the queue's or group's display title, so every cell can be labelled
+    "title, time" for screen readers and the fill/copy helpers can name the columns.
+    """
     def cell(name, value):
         return posted.get(name, "") if posted is not None else _text(value)
 
@@ -42,6 +61,7 @@ def table_view(data: dict, posted=None) -> dict:
     shapes = {q: _shape_of(data, q) for q in queues}
     shape_rows = max(len(s) for s in shapes.values()) if shapes else 0
     arrival = {"queues": queues,
+               "titles": {q: _title(data["queues"][q], q, lang) for q in queues},
                "calls": {q: cell(f"calls-{q}", data["queues"][q]["calls_per_day"])
                          for q in queues},
                "rows": [{"label": _clock(k, 24 * 60 // shape_rows),
@@ -51,9 +71,13 @@ def table_view(data: dict, posted=None) -> dict:
     groups = list(data["staffing"])
     rows = _plan_rows(data)
     plans = {g: data["staffing"][g]["agents"] for g in groups}
-    staffing = {"groups": groups,
-                "rows": [{"label": _clock(k, data["interval_minutes"],
-                                          int(number(data["start_hour"]) * 60)),
+    per_day = int(24 * 60 // number(data["interval_minutes"])) if isinstance(
+        number(data["interval_minutes"]), int | float) and number(data["interval_minutes"]) > 0 \
+        else 0
+    staffing = {"groups": groups, "rows_per_day": per_day if rows > per_day > 0 else 0,
+                "titles": {g: _title(data["groups"].get(g, {}), g, lang) for g in groups},
+                "rows": [{"label": _day_clock(k, data["interval_minutes"],
+                                              int(number(data["start_hour"]) * 60), rows),
                           "cells": [(f"staff-{g}-{k}",
                                      cell(f"staff-{g}-{k}", plans[g][k % len(plans[g])]))
                                     for g in groups]} for k in range(rows)]}
@@ -100,6 +124,14 @@ def cell_errors(errors: dict[str, str], cells: dict[str, str]) -> dict[str, str]
 def _clock(k: int, minutes: int, offset: int = 0) -> str:
     start = offset + k * minutes
     return f"{start // 60 % 24:02d}:{start % 60:02d}"
+
+
+def _day_clock(k: int, minutes: int, offset: int, rows: int) -> str:
+    """``08:30``, or ``d2 08:30`` when the table spans more than one day."""
+    clock = _clock(k, minutes, offset)
+    if rows * minutes <= 24 * 60:
+        return clock
+    return f"d{(offset + k * minutes) // (24 * 60) + 1} {clock}"
 
 
 def _text(value) -> str:

@@ -8,7 +8,7 @@ from lms.auth.access import roles_required, signed_in
 from lms.extensions import db
 from lms.formutil import choices
 from lms.jobs.models import Job
-from lms.planning import exports, forms, report, scenario_store, service
+from lms.planning import control, exports, forms, report, scenario_store, service
 from lms.planning.routes import bp, lang
 
 
@@ -46,15 +46,21 @@ def compare():
     mine = scenario_store.list_for(current_user)
     form = forms.CompareForm()
     form.scenario_ids.choices = choices((s.id, s.name) for s in mine)
+    form.baseline.choices = choices([(0, _("The first one chosen"))] +
+                                    [(s.id, s.name) for s in mine])
     if request.method == "GET" and request.args.getlist("ids"):
         form.scenario_ids.data = [int(i) for i in request.args.getlist("ids") if i.isdigit()]
+        wanted = request.args.get("baseline", "")
+        form.baseline.data = int(wanted) if wanted.isdigit() else \
+            (form.scenario_ids.data or [None])[0]
     if form.validate_on_submit():
         if not 2 <= len(form.scenario_ids.data) <= 4:
             form.scenario_ids.errors = [_("Choose between 2 and 4 scenarios.")]
         else:
             stored = service.scenarios_for_compare(form.scenario_ids.data, current_user)
             started = service.start_comparison(current_user, stored, form.seed.data,
-                                               form.replications.data)
+                                               form.replications.data,
+                                               baseline=form.baseline.data or None)
             return redirect(url_for("planning.run_page", run_id=started.id))
     status = 400 if request.method == "POST" else 200
     return render_template("planning/compare_form.html", form=form), status
@@ -74,7 +80,9 @@ def run_page(run_id: int):
     found = service.run_for(run_id, current_user)
     job = found.job
     if job.status != "done":
-        return render_template("planning/progress.html", run=found, job=job)
+        return render_template("planning/progress.html", run=found, job=job,
+                               cancel_form=forms.CancelForm(),
+                               detail=control.describe(control.status(found)))
     context = report.context(found, lang())
     return render_template(f"planning/result_{found.kind}.html", run=found, **context)
 
@@ -84,8 +92,23 @@ def run_page(run_id: int):
 def run_status(run_id: int):
     """JSON status of the run's job, polled by the progress page."""
     found = service.run_for(run_id, current_user)
-    return jsonify({**found.job.as_status(),
+    status = control.status(found)
+    return jsonify({**status, "detail": control.describe(status),
                     "url": url_for("planning.run_page", run_id=found.id)})
+
+
+@bp.route("/runs/<int:run_id>/cancel", methods=["POST"])
+@roles_required("planner", "admin")
+def run_cancel(run_id: int):
+    """Stop a run that is still working (it stops after its current replication)."""
+    found = service.run_for(run_id, current_user)
+    if found.owner_id != current_user.id and not current_user.has_role("admin"):
+        abort(403)
+    if not forms.CancelForm().validate_on_submit():
+        abort(400)
+    if control.request_cancel(found):
+        flash(_("Cancelling: the run stops after the replication it is working on."), "info")
+    return redirect(url_for("planning.run_page", run_id=found.id))
 
 
 @bp.route("/runs/<int:run_id>/report.pdf")
