@@ -16,12 +16,16 @@ from lms.extensions import db
 SCENARIO = "group_complaint_surge"
 #: (drill minutes after the start, action kind, parameters) of the finished demo drill.
 DEMO_ACTIONS = (
-    (128, "report_manager", {}),
+    (128, "report_manager", {"grade": "L2", "report": "10:00 起同一型号滚筒洗衣机异响投诉已超过 "
+                               "40 起;投诉队列超出目标;请求启动应急机制。"}),
     (140, "escalate_to_emergency_team", {"extra_technicians": 2}),
     (150, "activate_emergency_plan", {}),
     (155, "move_staff", {"from_group": "frontline", "to_group": "complaints_desk", "count": 3}),
-    (170, "publish_unified_reply", {"queue": "complaint", "handle_time_factor": 0.75}),
-    (200, "notify_customers", {}),
+    (170, "publish_unified_reply", {"queue": "complaint",
+                                        "text": "我们已知该型号洗衣机的异响问题,"
+                                                "将免费上门检测。"}),
+    (200, "notify_customers", {"restoration": "明天 09:00 起上门检测,"
+                                                "所有预约 3 天内完成。"}),
 )
 
 

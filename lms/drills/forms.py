@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, SelectField
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms import FloatField, HiddenField, IntegerField, SelectField
+from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, ValidationError
 
 
 class ScheduleForm(FlaskForm):
@@ -23,3 +23,15 @@ class ScheduleForm(FlaskForm):
         """Exactly one of trainee and department."""
         if bool(field.data) == bool(self.department_id.data):
             raise ValidationError(_l("Choose either one trainee or one department."))
+
+
+class RoomCommandForm(FlaskForm):
+    """Control room: pause, resume, or inject one of the events the drill allows."""
+
+    command = HiddenField(validators=[DataRequired(), AnyOf(("pause", "resume", "inject"))])
+    code = SelectField(_l("Event to inject"), choices=[], validators=[Optional()])
+
+    def validate_code(self, field):
+        """An inject names its event."""
+        if self.command.data == "inject" and not field.data:
+            raise ValidationError(_l("Choose the event to inject."))

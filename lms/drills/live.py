@@ -6,7 +6,7 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 
 from lms.auth.models import User
-from lms.drills import clock, narrative, replay, scoring, service, steps
+from lms.drills import clock, injects, narrative, policy, replay, scoring, service, steps
 from lms.drills.models import Drill, DrillAction
 from lms.extensions import db
 from lms.i18n import local_text
@@ -38,6 +38,8 @@ def action_forms(drill: Drill, lang: str) -> list[dict]:
     for name, kind in ACTION_TYPES.items():
         inputs = []
         for param_name, param in kind.params.items():
+            if param_name not in policy.TRAINEE_PARAMS.get(name, ()):
+                continue  # an effect size: fixed by the drill's rules, not the trainee's
             if param.kind == "group":
                 inputs.append({"name": param_name, "kind": "select", "options": groups})
             elif param.kind in ("queue", "queues"):
@@ -49,6 +51,8 @@ def action_forms(drill: Drill, lang: str) -> list[dict]:
                 inputs.append({"name": param_name, "kind": "number", "default": param.default,
                                "low": param.low, "high": param.high,
                                "step": 1 if param.kind == "int" else 0.05})
+        if "text" in policy.TRAINEE_PARAMS.get(name, ()):
+            inputs.append({"name": "text", "kind": "textarea", "max": steps.MAX_TEXT})
         forms.append({"kind": name, "label": scoring.action_label(name), "inputs": inputs})
     return forms
 
@@ -56,7 +60,7 @@ def action_forms(drill: Drill, lang: str) -> list[dict]:
 def page_context(drill: Drill, lang: str) -> dict:
     """Template data for the live page."""
     return {"action_forms": action_forms(drill, lang), "steps": steps.STEPS,
-            "state": state_json(drill, lang)}
+            "state": state_json(drill, lang), "policy": policy}
 
 
 def state_json(drill: Drill, lang: str) -> dict:
@@ -76,19 +80,43 @@ def state_json(drill: Drill, lang: str) -> dict:
                        "waiting": q["waiting"]["total"], "callbacks": q["waiting"]["callbacks"],
                        "service_level": q["service_level"], "offered": q["offered"],
                        "abandoned": q["abandoned"]} for name, q in state["queues"].items()]
+    left = policy.resources_left(scenario, replay.usage(drill))
     data["agents"] = [{"name": name, "title": _title(scenario.group(name), lang),
-                       "on_phones": g["on_phones"], "busy": g["busy"]}
+                       "on_phones": g["on_phones"], "busy": g["busy"],
+                       "reserve_left": left["reserve"][name],
+                       "back_office_left": left["back_office"][name]}
                       for name, g in state["agents"].items()]
+    data["technicians_left"] = left["technicians"]
     data["technicians"] = state["technicians"]
     feed = state["alerts"] + [r for r in narrative.situation_reports(scenario) if r["time"] <= t]
+    feed += [{"time": a.drill_seconds, "text": injects.alert_text(a.params), "code": "inject"}
+             for a in service.injected(drill) if a.drill_seconds <= t]
     feed.sort(key=lambda alert: alert["time"])
     data["alerts"] = [{"clock": clock_label(scenario.start_hour, a["time"]),
                        "text": a["text"][lang], "code": a["code"]} for a in feed][::-1]
     data["actions"] = [{"clock": clock_label(scenario.start_hour, a.drill_seconds),
                         "label": scoring.action_label(a.kind)[lang], "key": a.client_key}
-                       for a in drill.actions][::-1]
+                       for a in service.own_actions(drill)][::-1]
     done = {a.kind for a in drill.actions}
     data["steps_done"] = [s.kind for s in steps.STEPS if s.kind in done]
+    return data
+
+
+def room_json(drill: Drill, lang: str) -> dict:
+    """The control room's view: the trainee's state plus every action with who took it."""
+    data = state_json(drill, lang)
+    start_hour = replay.scenario_of(drill).start_hour
+    names = {drill.trainee_id: drill.trainee.name}
+    if drill.trainer:
+        names[drill.trainer_id] = drill.trainer.name
+    data["log"] = [{"clock": clock_label(start_hour, a.drill_seconds),
+                    "label": scoring.action_label(a.kind)[lang],
+                    "detail": injects.alert_text(a.params)[lang]
+                    if a.kind == injects.INJECT else "",
+                    "by": names.get(a.user_id) or (_("someone else") if a.user_id else "—"),
+                    "inject": a.kind == injects.INJECT}
+                   for a in drill.actions][::-1]
+    data["status_label"] = drill.status
     return data
 
 
@@ -121,7 +149,7 @@ def drill_info(drill: Drill, lang: str) -> dict:
 def debrief_context(drill: Drill, lang: str) -> dict:
     """Template data of the debrief page and PDF."""
     result = drill.debrief
-    if result is None:
+    if result is None or "dimensions" not in result:  # none yet, or scored by older rules
         scoring.score(drill)
         db.session.commit()
         result = drill.debrief

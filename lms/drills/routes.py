@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.access import roles_required
-from lms.drills import clock, forms, live, service
+from lms.drills import clock, forms, injects, live, replay, service
 from lms.drills.service import ActionRefused
 from lms.extensions import db
 from lms.formutil import choices
@@ -186,3 +186,48 @@ def manage():
     status = 400 if request.method == "POST" else 200
     return render_template("drills/manage.html", form=form,
                            drills=service.scheduled_by(current_user)), status
+
+
+def _room_form(drill) -> forms.RoomCommandForm:
+    form = forms.RoomCommandForm()
+    scenario = replay.scenario_of(drill)
+    form.code.choices = choices([(i.code, i.label[lang()]) for i in injects.allowed(scenario)])
+    return form
+
+
+@bp.route("/<int:drill_id>/room", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def room(drill_id: int):
+    """The trainer's control room: watch the drill live, pause/resume it, inject events."""
+    drill = service.drill_for_trainer(drill_id, current_user)
+    service.settle_clock(drill)
+    form = _room_form(drill)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                if form.command.data == "inject":
+                    service.inject(drill, current_user, form.code.data)
+                    flash(_("Event injected; the trainee sees it now."), "success")
+                else:
+                    service.room_control(drill, current_user, form.command.data)
+                db.session.commit()
+                return redirect(url_for("drills.room", drill_id=drill.id))
+            except ActionRefused as refused:
+                db.session.rollback()
+                drill = service.drill_for_trainer(drill_id, current_user)
+                form.code.errors = [str(refused)]
+        status = 400
+    db.session.commit()
+    return render_template("drills/room.html", drill=drill, form=form,
+                           state=live.room_json(drill, lang())), status
+
+
+@bp.route("/<int:drill_id>/room/state")
+@roles_required("trainer", "admin")
+def room_state(drill_id: int):
+    """The control room's live data as JSON (polled; not the trainee's heartbeat)."""
+    drill = service.drill_for_trainer(drill_id, current_user)
+    service.settle_clock(drill)
+    db.session.commit()
+    return jsonify(live.room_json(drill, lang()))

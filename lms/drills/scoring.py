@@ -1,20 +1,36 @@
-"""Scoring and debrief of a finished drill.
+"""Scoring and debrief of a finished drill, on the four dimensions of DOMAIN.md.
 
 The trainee's record is replayed to the end and set beside two runs on the same seed (common
 random numbers, so the differences come from the decisions): doing nothing, and a good
-reference policy (five minutes after the onset: emergency plan, callbacks, IVR announcement,
-unified reply, back office to the phones, emergency team with extra technicians).
+reference policy (five minutes after the first sign of the emergency: report to the manager,
+emergency plan, callbacks, IVR announcement, unified reply, back office to the phones,
+emergency team with extra technicians; later the notice, the callbacks after resolution and
+the review). Both records go through the same rules (:mod:`lms.drills.policy`): limited
+pools, call-in delays, fixed effect sizes, costs.
 
-Score (0..1) = half outcome, half procedure. Outcome: for service level and abandonment, how
-far the trainee got from "nothing" towards the reference (0 = no better than doing nothing,
-1 = as good as the reference or better). Procedure: each step of :mod:`lms.drills.steps`
-counts 1 when on time, 0.5 when late or too early, 0 when missing. Passed at 0.6.
+Score (0..1) = Σ weight × dimension (:data:`WEIGHTS`, shown in the debrief):
+
+* **Response time** (0.4): each step of :mod:`lms.drills.steps`, timed from the *first sign*
+  of the emergency (the first alert or situation report at or after its onset), counts 1 when
+  on time, 0.5 when late, 0 when missing, done before the first sign (a step taken before
+  anything happened is not a response) or, for the steps after resolution, done too early.
+* **Handling efficiency** (0.2): mean progress on service level and on cases past their
+  response target.
+* **Customer satisfaction** (0.2): mean progress on abandonment rate and average wait.
+  Progress is how far the trainee got from "nothing" towards the reference: 0 = no better than
+  doing nothing, 1 = as good as the reference or better.
+* **Resource use** (0.2): cost (staff-hour equivalents, :func:`policy.cost`) against the
+  reference's: 1 up to the reference's cost, then 0.2 less for every 10 % above it (0 at
+  1.5 × the reference). Without any cost in the reference: 1 when nothing was spent, else 0.5.
+
+Passed at 0.6. Calling in everything at the start and clicking every step at once scores
+below it: the steps count nothing and the cost exceeds the reference's.
 """
 
 import json
 
 from lms.auth.models import utcnow
-from lms.drills import narrative, replay, steps
+from lms.drills import injects, narrative, policy, replay, steps
 from lms.drills.models import Drill
 from lms.signals import activity_result
 from simulation.drill import Drill as EngineDrill
@@ -22,6 +38,10 @@ from simulation.texts import render
 
 PASS_MARK = 0.6
 REFERENCE_DELAY = 300.0
+#: Weight of each dimension in the score (they sum to 1).
+WEIGHTS = {"response": 0.4, "efficiency": 0.2, "satisfaction": 0.2, "resources": 0.2}
+#: Resource score lost per 100 % of cost above the reference's.
+OVERSPEND_PENALTY = 2.0
 #: The procedural step an engine action also fulfils.
 STEP_EQUIVALENTS = {"activate_emergency_plan": "start_emergency_mechanism"}
 
@@ -35,22 +55,44 @@ def onset_and_resolution(scenario) -> tuple[float, float]:
     return onset, resolved
 
 
-def reference_actions(scenario) -> list[dict]:
-    """The good reference policy as engine actions."""
+def first_sign(scenario, alerts: list[dict]) -> float:
+    """Drill seconds of the first sign of the emergency a supervisor could see.
+
+    The first engine alert (other than an action taking effect) or situation report at or
+    after the onset; the onset itself when there is none.
+    """
     onset, _ = onset_and_resolution(scenario)
-    at = min(onset + REFERENCE_DELAY, scenario.horizon_seconds - 1)
-    actions = [{"type": "activate_emergency_plan", "time": at, "params": {}},
-               {"type": "enable_callbacks", "time": at, "params": {"queue": "all"}},
-               {"type": "ivr_announcement", "time": at, "params": {"queue": "all"}},
-               {"type": "escalate_to_emergency_team", "time": at,
-                "params": {"extra_technicians": 3}}]
+    times = [a["time"] for a in alerts if a["code"] != "action_applied" and a["time"] >= onset]
+    times += [r["time"] for r in narrative.situation_reports(scenario) if r["time"] >= onset]
+    return min(times, default=onset)
+
+
+def reference_records(scenario, sign: float | None = None) -> list[tuple[str, dict, float]]:
+    """The good reference policy as decisions ``(kind, params, drill_seconds)``."""
+    onset, resolved = onset_and_resolution(scenario)
+    last = scenario.horizon_seconds - 1
+    at = min((onset if sign is None else sign) + REFERENCE_DELAY, last)
     complaint = "complaint" if "complaint" in scenario.queue_names else scenario.queue_names[0]
-    actions.append({"type": "publish_unified_reply", "time": at, "params": {"queue": complaint}})
+    found = [("report_manager", {}, at), ("activate_emergency_plan", {}, at),
+             ("enable_callbacks", {"queue": "all"}, at), ("ivr_announcement", {"queue": "all"}, at),
+             ("escalate_to_emergency_team",
+              {"extra_technicians": min(3, policy.technician_reserve(scenario))}, at),
+             ("publish_unified_reply", {"queue": complaint}, at)]
     for group in scenario.groups:
         if group.back_office_staff:
-            actions.append({"type": "pull_back_office", "time": at,
-                            "params": {"group": group.name, "count": group.back_office_staff}})
-    return actions
+            found.append(("pull_back_office", {"group": group.name,
+                                               "count": group.back_office_staff}, at))
+    found.append(("notify_customers", {}, at))
+    after = min(resolved + REFERENCE_DELAY, last)
+    found += [("callbacks_after_resolution", {}, after), ("review", {}, after)]
+    return found
+
+
+def reference_actions(scenario) -> list[dict]:
+    """The reference policy's decisions as ``{type, time, params}`` (engine actions only)."""
+    return [{"type": kind, "time": at, "params": params}
+            for kind, params, at in reference_records(scenario)
+            if kind not in steps.STEP_KINDS]
 
 
 def _final(scenario, seed: int, actions: list[dict]) -> dict:
@@ -67,36 +109,31 @@ def _progress(value, nothing, reference, higher_is_better: bool) -> float:
     return max(0.0, min(1.0, gain / room))
 
 
-def step_results(drill: Drill, scenario) -> list[dict]:
-    """Timeliness of each procedural step (first time it was done)."""
-    onset, resolved = onset_and_resolution(scenario)
+def step_results(records, scenario, sign: float) -> list[dict]:
+    """Timeliness of each procedural step (the first time it was done), from the first sign."""
+    _, resolved = onset_and_resolution(scenario)
     first: dict[str, float] = {}
-    for action in drill.actions:
-        kind = STEP_EQUIVALENTS.get(action.kind, action.kind)
+    for kind, _params, at in records:
+        kind = STEP_EQUIVALENTS.get(kind, kind)
         if kind in steps.STEP_KINDS and kind not in first:
-            first[kind] = action.drill_seconds
-    return [steps.timeliness(kind, first.get(kind), onset, resolved) for kind in steps.STEP_KINDS]
+            first[kind] = at
+    return [steps.timeliness(kind, first.get(kind), sign, resolved) for kind in steps.STEP_KINDS]
 
 
-STEP_POINTS = {"on_time": 1.0, "late": 0.5, "too_early": 0.5, "missing": 0.0}
+STEP_POINTS = {"on_time": 1.0, "late": 0.5, "too_early": 0.0, "before_signal": 0.0,
+               "missing": 0.0}
 
 
-def _resources(drill: Drill, scenario) -> dict:
-    used = {"agents_added": 0, "agents_moved": 0, "back_office_pulled": 0,
-            "extra_technicians": 0, "reserves": 0}
-    for action in drill.actions:
-        params = action.params
-        if action.kind == "add_agents":
-            used["agents_added"] += int(params.get("count", 0))
-        elif action.kind == "move_staff":
-            used["agents_moved"] += int(params.get("count", 0))
-        elif action.kind == "pull_back_office":
-            used["back_office_pulled"] += int(params.get("count", 0))
-        elif action.kind == "escalate_to_emergency_team":
-            used["extra_technicians"] += int(params.get("extra_technicians", 0))
-        elif action.kind == "activate_emergency_plan":
-            used["reserves"] = sum(g.reserve_staff for g in scenario.groups)
-    return used
+def response_score(step_rows: list[dict]) -> float:
+    """Mean points of the steps (:data:`STEP_POINTS`)."""
+    return sum(STEP_POINTS[s["verdict"]] for s in step_rows) / len(step_rows)
+
+
+def resource_score(mine: float, reference: float) -> float:
+    """1 up to the reference's cost, less :data:`OVERSPEND_PENALTY` per 100 % above it."""
+    if reference <= 1e-9:
+        return 1.0 if mine <= 1e-9 else 0.5
+    return max(0.0, min(1.0, 1.0 - OVERSPEND_PENALTY * (mine / reference - 1.0)))
 
 
 def _timeline(drill: Drill, scenario) -> list[dict]:
@@ -114,12 +151,14 @@ def _timeline(drill: Drill, scenario) -> list[dict]:
     return frames
 
 
-def debrief(drill: Drill) -> dict:
-    """Everything the debrief page and PDF show (plain data)."""
-    scenario = replay.scenario_of(drill)
-    mine = _final(scenario, drill.seed, replay.engine_actions(drill))
-    nothing = _final(scenario, drill.seed, [])
-    reference = _final(scenario, drill.seed, reference_actions(scenario))
+def evaluate(scenario, seed: int, records) -> dict:
+    """Dimensions, KPIs, steps and cost of a record of decisions (plain data)."""
+    actions, used = policy.replay_record(scenario, records)
+    mine = _final(scenario, seed, actions)
+    nothing = _final(scenario, seed, [])
+    sign = first_sign(scenario, nothing["alerts"])
+    ref_actions, ref_used = policy.replay_record(scenario, reference_records(scenario, sign))
+    reference = _final(scenario, seed, ref_actions)
     kpis = {}
     for name, higher in (("service_level", True), ("abandon_rate", False), ("asa", False),
                          ("past_response_target", False), ("abandoned", False)):
@@ -127,35 +166,74 @@ def debrief(drill: Drill) -> dict:
                       "reference": reference["kpis"][name], "higher_is_better": higher,
                       "progress": _progress(mine["kpis"][name], nothing["kpis"][name],
                                             reference["kpis"][name], higher)}
-    outcome = (kpis["service_level"]["progress"] + kpis["abandon_rate"]["progress"]) / 2
-    step_rows = step_results(drill, scenario)
-    procedure = sum(STEP_POINTS[s["verdict"]] for s in step_rows) / len(step_rows)
+    step_rows = step_results(records, scenario, sign)
+    my_cost, ref_cost = policy.cost(scenario, used), policy.cost(scenario, ref_used)
+    dimensions = {
+        "response": response_score(step_rows),
+        "efficiency": (kpis["service_level"]["progress"]
+                       + kpis["past_response_target"]["progress"]) / 2,
+        "satisfaction": (kpis["abandon_rate"]["progress"] + kpis["asa"]["progress"]) / 2,
+        "resources": resource_score(my_cost["total"], ref_cost["total"]),
+    }
+    score = sum(WEIGHTS[name] * value for name, value in dimensions.items())
+    return {"score": round(score, 4), "dimensions": dimensions, "weights": WEIGHTS,
+            "kpis": kpis, "steps": step_rows, "sign": sign, "mine": mine,
+            "cost": my_cost, "reference_cost": ref_cost}
+
+
+def debrief(drill: Drill) -> dict:
+    """Everything the debrief page and PDF show (plain data)."""
+    scenario = replay.scenario_of(drill)
+    result = evaluate(scenario, drill.seed, replay.records(drill))
+    mine = result.pop("mine")
     onset, resolved = onset_and_resolution(scenario)
-    after_onset = [a.drill_seconds for a in drill.actions if a.drill_seconds >= onset]
+    sign = result["sign"]
+    own = [a for a in drill.actions if a.kind != injects.INJECT]
+    after_sign = [a.drill_seconds for a in own if a.drill_seconds >= sign]
     targets = {q.name: q.service_level.percent / 100.0 for q in scenario.queues}
     return {
-        "score": round(0.5 * outcome + 0.5 * procedure, 4), "outcome": outcome,
-        "procedure": procedure, "kpis": kpis, "steps": step_rows,
+        **result,
         "target_service_level": min(targets.values()),
         "onset": onset, "resolved": resolved, "start_hour": scenario.start_hour,
-        "response_seconds": (min(after_onset) - onset) if after_onset else None,
+        "response_seconds": (min(after_sign) - sign) if after_sign else None,
         "answered_share": (mine["kpis"]["answered"] / mine["kpis"]["offered"]
                            if mine["kpis"]["offered"] else None),
         "callbacks_requested": mine["kpis"]["callbacks_requested"],
-        "resources": _resources(drill, scenario),
         "actions": [{"time": a.drill_seconds, "kind": a.kind, "params": a.params,
-                     "label": action_label(a.kind)} for a in drill.actions],
+                     "label": action_label(a.kind)} for a in own],
         "alerts": sorted([{"time": a["time"], "text": a["text"]} for a in mine["alerts"]
                           if a["code"] != "action_applied"] +
                          [{"time": r["time"], "text": r["text"]}
-                          for r in narrative.situation_reports(scenario)],
+                          for r in narrative.situation_reports(scenario)] +
+                         [{"time": a.drill_seconds, "text": injects.alert_text(a.params),
+                           "injected": True}
+                          for a in drill.actions if a.kind == injects.INJECT],
                          key=lambda alert: alert["time"]),
+        "content": procedure_content(own),
         "timeline": _timeline(drill, scenario),
     }
 
 
+#: (action kind, parameter) → what the debrief shows it as.
+CONTENT = (("report_manager", "grade"), ("report_manager", "report"),
+           ("publish_unified_reply", "text"), ("notify_customers", "restoration"))
+
+
+def procedure_content(actions) -> dict:
+    """What the trainee decided and wrote in the procedure (the first time each was given)."""
+    found: dict = {}
+    for action in actions:
+        for kind, name in CONTENT:
+            value = action.params.get(name) if action.kind == kind else None
+            if value and name not in found:
+                found[name] = {"value": value, "time": action.drill_seconds}
+    return found
+
+
 def action_label(kind: str) -> dict:
     """``{zh, en}`` name of an engine action, ``move_staff`` or a procedural step."""
+    if kind == injects.INJECT:
+        return {"zh": "培训师插入的事件", "en": "Event injected by the trainer"}
     if kind == replay.MOVE_STAFF:
         return {"zh": "在坐席组之间调配人员", "en": "Move staff between groups"}
     if kind in steps.STEP_KINDS:

@@ -35,7 +35,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import scenarios
 from lms import signals
 from lms.auth.models import Department, User, UserRole, utcnow
-from lms.drills import clock, replay, steps
+from lms.drills import clock, injects, replay, steps
 from lms.drills.models import Drill, DrillAction
 from lms.extensions import db
 
@@ -243,6 +243,18 @@ def _checked_request(kind, params, key) -> tuple[str, dict, str | None]:
     return kind, params, key
 
 
+def content_message(refused) -> str:
+    """The reader's-language message of a step's refused content."""
+    texts = {
+        "unknown": _("%(path)s: this step records no such field.", path=refused.path),
+        "grade": _("%(path)s: choose L1, L2 or L3.", path=refused.path),
+        "text": _("%(path)s: must be text.", path=refused.path),
+        "too_long": _("%(path)s: at most %(n)d characters.", path=refused.path,
+                      n=steps.MAX_TEXT),
+    }
+    return texts[refused.reason]
+
+
 def action_by_key(drill: Drill, key: str | None) -> DrillAction | None:
     """The drill's action stored with the page's key ``key``, if any."""
     if key is None:
@@ -274,10 +286,60 @@ def take_action(drill: Drill, user: User, kind, params, key=None) -> tuple[Drill
     scenario = replay.scenario_of(drill)
     at = clock.drill_seconds(drill, scenario.horizon_seconds)
     if kind in steps.STEP_KINDS:
-        params = {}
+        try:
+            params = steps.check_content(kind, params)
+        except steps.ContentRefused as refused:
+            raise ActionRefused(content_message(refused), 400) from None
     else:
         params = replay.check_action(scenario, drill, kind, params, at)
     action = DrillAction(kind=kind, params_json=json.dumps(params, ensure_ascii=False),
                          drill_seconds=at, user_id=user.id, client_key=key)
     drill.actions.append(action)
     return action, False
+
+
+def room_control(drill: Drill, user: User, command: str) -> None:
+    """The trainer pauses or resumes the drill from the control room (not committed)."""
+    if drill.trainer_id != user.id and not user.has_role("admin"):
+        raise ActionRefused(_("This is not a drill you scheduled."), 403)
+    settle_clock(drill)
+    if drill.status == "finished":
+        raise ActionRefused(_("This drill is finished."))
+    if command == "pause":
+        clock.pause(drill)
+    elif command == "resume":
+        clock.resume(drill)
+    else:
+        raise ActionRefused(_("command: %(got)s is not a control-room command; allowed: pause, "
+                              "resume.", got=shown(command)), 400)
+    logger.info("drill %s: %s by trainer %s", drill.id, command, user.id)
+
+
+def inject(drill: Drill, user: User, code: str) -> DrillAction:
+    """Store the trainer's inject ``code`` at the current drill time (not committed)."""
+    if drill.trainer_id != user.id and not user.has_role("admin"):
+        raise ActionRefused(_("This is not a drill you scheduled."), 403)
+    settle_clock(drill)
+    if drill.status in ("finished", "scheduled"):
+        raise ActionRefused(_("Events can be injected only while the drill is under way."))
+    scenario = replay.scenario_of(drill)
+    if code not in {i.code for i in injects.allowed(scenario)}:
+        raise ActionRefused(_("code: %(got)s is not an event this drill allows.",
+                              got=shown(code)), 400)
+    at = clock.drill_seconds(drill, scenario.horizon_seconds)
+    params = injects.params_for(code, scenario, replay.state_at(drill, at))
+    action = DrillAction(kind=injects.INJECT, params_json=json.dumps(params), drill_seconds=at,
+                         user_id=user.id)
+    drill.actions.append(action)
+    logger.info("drill %s: trainer %s injected %s at %.0f s", drill.id, user.id, code, at)
+    return action
+
+
+def own_actions(drill: Drill) -> list[DrillAction]:
+    """The trainee's actions (the trainer's injects left out)."""
+    return [a for a in drill.actions if a.kind != injects.INJECT]
+
+
+def injected(drill: Drill) -> list[DrillAction]:
+    """The trainer's injects, in the order sent."""
+    return [a for a in drill.actions if a.kind == injects.INJECT]

@@ -153,7 +153,9 @@
     });
     rows("agent-rows", state.agents, (tr, g) => {
       cell(tr, g.title); cell(tr, g.on_phones, true); cell(tr, g.busy, true);
+      cell(tr, g.reserve_left, true); cell(tr, g.back_office_left, true);
     });
+    if (state.technicians_left !== undefined) text("kpi-tech-left", state.technicians_left);
     feed("alerts", state.alerts, (a) => `${a.clock}  ${a.text}`);
     renderLog(state.actions);
     for (const kind of state.steps_done) {
@@ -272,14 +274,20 @@
   });
   root.querySelectorAll(".step").forEach((button) => {
     button.addEventListener("click", () => {
-      queueAction(button.dataset.kind, {}, button.textContent.trim());
+      const params = {};
+      root.querySelectorAll(`[data-step="${button.dataset.kind}"]`).forEach((field) => {
+        if (field.value.trim()) params[field.name] = field.value;
+      });
+      queueAction(button.dataset.kind, params, button.textContent.trim());
     });
   });
   root.querySelectorAll("form.drill-action").forEach((form) => {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const params = {};
-      new FormData(form).forEach((value, key) => { params[key] = value; });
+      new FormData(form).forEach((value, key) => {
+        if (key !== "text" || value.trim()) params[key] = value;
+      });
       queueAction(form.dataset.kind, params, form.querySelector("legend").textContent.trim());
     });
   });

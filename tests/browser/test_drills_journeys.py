@@ -124,3 +124,45 @@ def test_actions_taken_while_offline_wait_then_are_confirmed_and_the_clock_stood
         drill = db.session.get(Drill, drill_id)
         assert len(drill.actions) == 3 and all(a.client_key for a in drill.actions)
         assert [e.kind for e in drill.clock_events][-2:] == ["pause", "resume"]
+
+
+def test_trainer_watches_pauses_and_injects_while_the_trainee_plays(page, login, app, browser,
+                                                                      base_url):
+    """Two contexts: the trainee plays; the trainer opens the control room from the drill
+    list, sees the trainee's action, injects an event the trainee then sees, and pauses."""
+    from tests.factories import DEFAULT_PASSWORD, make_user
+
+    trainer_name = login("trainer")
+    with app.app_context():
+        trainer = db.session.scalar(db.select(User).where(User.username == trainer_name))
+        trainee = make_user(roles=["trainee"])
+        trainee_name = trainee.username
+        make_drill(trainee=trainee, trainer=trainer, compression=300.0)
+    context = browser.new_context(base_url=base_url, locale="zh-CN")
+    player = context.new_page()
+    player.goto("/login")
+    player.fill("#username", trainee_name)
+    player.fill("#password", DEFAULT_PASSWORD)
+    player.click("button[type=submit]")
+    player.wait_for_url("**/")
+    player.goto("/drills/")
+    player.get_by_role("link", name="进入演练").click()
+    player.get_by_role("button", name="开始演练").click()
+    expect(player.locator("#drill-status")).to_have_text("运行中")
+    player.locator("#step-report_manager").click()
+    expect(player.locator("#action-log li.confirmed")).to_have_count(1, timeout=10_000)
+
+    page.goto("/drills/manage")
+    page.locator("a.room-link").first.click()
+    expect(page.locator("#room-log")).to_contain_text("向售后经理报告")
+    expect(page.locator("#room-status")).to_have_text("运行中")
+    page.select_option("#code", "media_enquiry")
+    page.locator("#room-inject").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("#room-log")).to_contain_text("培训师插入的事件")
+    expect(player.locator("#alerts")).to_contain_text("报社记者", timeout=10_000)
+    page.locator("#room-pause").click()
+    expect(page.locator("#room-status")).to_have_text("已暂停")
+    expect(player.locator("#drill-status")).to_have_text("已暂停", timeout=10_000)
+    page.screenshot(path=f"{SHOTS}/drill-room-zh.png", full_page=True)
+    context.close()

@@ -88,7 +88,8 @@ def test_scoring_rewards_the_reference_policy_and_sends_the_result(drill):
     db.session.commit()
     result = drill.debrief
     assert result["kpis"]["service_level"]["mine"] > result["kpis"]["service_level"]["nothing"]
-    assert result["outcome"] > 0.8
+    assert result["dimensions"]["efficiency"] > 0.8
+    assert result["dimensions"]["satisfaction"] > 0.8
     verdicts = {s["kind"]: s["verdict"] for s in result["steps"]}
     assert verdicts["report_manager"] == "on_time"
     assert verdicts["start_emergency_mechanism"] == "on_time"
@@ -98,10 +99,12 @@ def test_scoring_rewards_the_reference_policy_and_sends_the_result(drill):
     assert received[0][1]["score"] == drill.score
 
 
-def test_doing_nothing_scores_zero_outcome(drill):
+def test_doing_nothing_scores_only_the_unspent_resources(drill):
     service.control(drill, "finish")
     db.session.commit()
-    assert drill.debrief["outcome"] == 0.0 and drill.score == 0.0
+    dims = drill.debrief["dimensions"]
+    assert dims["response"] == dims["efficiency"] == dims["satisfaction"] == 0.0
+    assert drill.score == pytest.approx(scoring.WEIGHTS["resources"])
 
 
 def test_situation_reports_arrive_with_the_emergency(app, drill):
