@@ -30,6 +30,7 @@ NAV_ITEMS = (
     NavItem("exams.my_exams", _l("My exams"), ("trainee",), "exams.my_"),
     NavItem("drills.my_drills", _l("Emergency drills"), ("trainee",), "drills.my_"),
     NavItem("practice.my_practice", _l("My practice"), ("trainee",), "practice.my_"),
+    NavItem("rostering.mine", _l("My shifts"), ("trainee",), "rostering.mine"),
     NavItem("courses.manage", _l("Courses"), ("trainer", "admin"), "courses.manage"),
     NavItem("exams.manage", _l("Exams"), ("trainer", "admin"), "exams.manage"),
     NavItem("roleplay.index", _l("Role-play"), ("trainer", "admin", "trainee"), "roleplay."),

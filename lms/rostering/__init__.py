@@ -1,0 +1,1 @@
+"""Rostering: shift plans and rosters of named agents from the scheduling solver."""

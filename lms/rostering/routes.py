@@ -1,0 +1,180 @@
+"""Rostering pages: shift plans for planners; my shifts and their feed for everyone rostered."""
+
+import logging
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms import jobs
+from lms.auth.access import public, roles_required, signed_in
+from lms.auth.models import Department, utcnow
+from lms.extensions import db
+from lms.reports.charts import Series, line_chart
+from lms.rostering import service
+from lms.rostering.forms import GuardForm, PlanForm
+from lms.tabular import download_response, write_xlsx
+
+bp = Blueprint("rostering", __name__, url_prefix="/rostering")
+log = logging.getLogger("lms.rostering")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_form() -> PlanForm:
+    form = PlanForm()
+    form.source.choices = [("default", _("Erlang C on the shipped normal weekday"))] + [
+        (f"run:{r.id}", _("Staffing run: %(label)s", label=r.label))
+        for r in service.staffing_runs(current_user)]
+    form.templates.choices = [(k, str(label)) for k, (label, _t) in service.TEMPLATES.items()]
+    if not form.is_submitted():
+        form.templates.data = ["early", "day", "late"]
+    form.department.choices = [(0, _("Nobody: anonymous shifts only"))] + [
+        (d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.name))]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("planner")
+def index():
+    """My shift plans, and a new one solved in the background."""
+    form = _plan_form()
+    if form.validate_on_submit():
+        try:
+            plan = service.create_plan(current_user, form.name.data.strip(), form.source.data,
+                                       form.templates.data, form.department.data or None,
+                                       form.starts_on.data, str(get_timezone()),
+                                       form.time_limit.data)
+        except service.SourceError as error:
+            db.session.rollback()
+            form.source.errors.append(str(error))
+        else:
+            db.session.commit()
+            plan.job_id = jobs.submit("rostering.solve", service.solve_params(plan),
+                                      current_user.id).id
+            db.session.commit()
+            return redirect(url_for("rostering.plan", plan_id=plan.id))
+    return render_template("rostering/index.html", form=form,
+                           plans=service.plans_of(current_user))
+
+
+def _owned(plan_id: int):
+    plan = service.plan_of(current_user, plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _charts(plan, solved) -> list:
+    req = plan.requirement
+    im, offset, n = req["interval_minutes"], req["offset"], req["n_intervals"]
+    charts = []
+    for g in req["groups"]:
+        need = req["need"][g][offset:offset + n]
+        have = [m / im for m in solved["coverage"][g][offset:offset + n]]
+        charts.append(line_chart(req["labels"], [Series(_("Required"), need),
+                                                  Series(_("Scheduled"), have)],
+                                 title=_("%(group)s: required and scheduled heads", group=g),
+                                 y_label=_("Heads")))
+    return charts
+
+
+@bp.route("/<int:plan_id>")
+@roles_required("planner")
+def plan(plan_id: int):
+    """A plan: progress while solving, then totals, the chart, the roster, the verification."""
+    shift_plan = _owned(plan_id)
+    result = service.result_of(shift_plan)
+    solved = (result or {}).get("roster") or (result or {}).get("plan")
+    verification = shift_plan.verify_job.result if shift_plan.verify_job is not None else None
+    return render_template("rostering/plan.html", plan=shift_plan, result=result, solved=solved,
+                           charts=_charts(shift_plan, solved) if solved else [],
+                           rows=service.roster_rows(shift_plan), verification=verification,
+                           templates=service.TEMPLATES, guard=GuardForm())
+
+
+@bp.route("/<int:plan_id>/publish", methods=["POST"])
+@roles_required("planner")
+def publish(plan_id: int):
+    """Publish the roster: the agents see their shifts."""
+    shift_plan = _owned(plan_id)
+    if not GuardForm().validate_on_submit():
+        abort(400)
+    try:
+        count = service.publish(shift_plan)
+    except service.SourceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Published %(count)d shifts.", count=count), "success")
+    return redirect(url_for("rostering.plan", plan_id=plan_id))
+
+
+@bp.route("/<int:plan_id>/verify", methods=["POST"])
+@roles_required("planner")
+def verify(plan_id: int):
+    """Simulate the plan's heads on its scenario in the background."""
+    shift_plan = _owned(plan_id)
+    if not GuardForm().validate_on_submit():
+        abort(400)
+    result = service.result_of(shift_plan)
+    if not result or "plan" not in result:
+        flash(_("Solve the plan before verifying it."), "error")
+        return redirect(url_for("rostering.plan", plan_id=plan_id))
+    shift_plan.verify_job_id = jobs.submit("rostering.verify", service.verify_params(shift_plan),
+                                           current_user.id).id
+    db.session.commit()
+    return redirect(url_for("rostering.plan", plan_id=plan_id))
+
+
+@bp.route("/<int:plan_id>/roster.xlsx")
+@roles_required("planner")
+def export(plan_id: int):
+    """The roster as a spreadsheet."""
+    shift_plan = _owned(plan_id)
+    headers = [_("Agent"), _("Group"), _("Shift"), _("Date"), _("Start"), _("End"),
+               _("Paid hours")]
+    body = write_xlsx(service.roster_rows(shift_plan), headers, sheet_title=_("Roster"))
+    return download_response(body, f"{shift_plan.name}.xlsx", XLSX)
+
+
+@bp.route("/mine")
+@signed_in
+def mine():
+    """My published shifts from yesterday on, and my private feed address."""
+    return render_template("rostering/mine.html",
+                           shifts=service.shifts_of(current_user, utcnow() - timedelta(days=1)),
+                           feed=service.feed_of(current_user), guard=GuardForm(),
+                           templates=service.TEMPLATES, new_address=None)
+
+
+@bp.route("/mine/feed", methods=["POST"])
+@signed_in
+def make_feed():
+    """Make my shift-feed address (a new one replaces the old); it is shown this once."""
+    if not GuardForm().validate_on_submit():
+        abort(400)
+    token = service.new_feed_token(current_user)
+    db.session.commit()
+    return render_template("rostering/mine.html",
+                           shifts=service.shifts_of(current_user, utcnow() - timedelta(days=1)),
+                           feed=service.feed_of(current_user), guard=GuardForm(),
+                           templates=service.TEMPLATES,
+                           new_address=url_for("rostering.feed", token=token, _external=True))
+
+
+@bp.route("/feed/<token>.ics")
+@public
+def feed(token: str):
+    """The shifts of the person whose secret address this is (404 otherwise)."""
+    user = service.user_for_token(token)
+    if user is None:
+        abort(404)
+    body = service.build_ics(user, service.shifts_of(user, utcnow() - timedelta(days=30)),
+                             "lms")
+    return Response(body, mimetype="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": "inline; filename=shifts.ics",
+                             "Cache-Control": "private, max-age=300"})

@@ -1,0 +1,270 @@
+"""Shift plans from a staffing requirement, rosters of a department's people, verification.
+
+The requirement is the per-interval, per-group *scheduled* heads of a finished staffing run
+(its job result) or, by default, Erlang C on the shipped normal weekday. The scenario starts
+at its opening hour; the solver's horizon starts at 00:00, so the requirement is padded with
+``offset`` empty intervals and the verification takes the same slice back out.
+
+Named agents: the active trainees of the chosen department, skilled in every group of the
+requirement (the first group first), proficiency 0.5 (the platform keeps no per-group
+proficiency yet), on the default full-time contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+import scenarios
+from lms.auth.models import User, UserRole, utcnow
+from lms.extensions import db
+from lms.jobs.models import Job
+from lms.planning.models import PlanningRun
+from lms.planning.staffing import erlang_c_plan
+from lms.rostering.models import RosterFeed, RosterShift, ShiftPlan
+from simulation.scheduling import BreakRule, ShiftTemplate
+
+log = logging.getLogger("lms.rostering")
+
+DEFAULT_SCENARIO = "normal_weekday"
+LUNCH = BreakRule(30, 180, 300, paid=False)
+#: Shift templates offered to the planner: key → (label, template). 8 h paid plus lunch.
+TEMPLATES = {
+    "early": (_l("Early (starts 07:00-08:00, 8 h + lunch)"),
+              ShiftTemplate("early", 510, 7 * 60, 8 * 60, 30, (LUNCH,))),
+    "day": (_l("Day (starts 09:00-10:00, 8 h + lunch)"),
+            ShiftTemplate("day", 510, 9 * 60, 10 * 60, 30, (LUNCH,))),
+    "late": (_l("Late (starts 13:00-14:00, 8 h + lunch)"),
+             ShiftTemplate("late", 510, 13 * 60, 14 * 60, 30, (LUNCH,))),
+    "part": (_l("Part-time (4 h, starts 08:00-18:00)"),
+             ShiftTemplate("part", 240, 8 * 60, 18 * 60, 60, (), cost_per_hour=1.1)),
+}
+
+
+class SourceError(ValueError):
+    """The chosen requirement cannot be used (a message for the person)."""
+
+
+# --- the requirement ------------------------------------------------------------------------
+def staffing_runs(owner: User) -> list[PlanningRun]:
+    """The owner's finished staffing runs, newest first."""
+    rows = db.session.scalars(select(PlanningRun).join(Job, PlanningRun.job_id == Job.id)
+                              .where(PlanningRun.owner_id == owner.id,
+                                     PlanningRun.kind == "staffing", Job.status == "done")
+                              .order_by(PlanningRun.id.desc()))
+    return list(rows)
+
+
+def _requirement(s, heads: dict[str, list]) -> dict:
+    if (s.start_hour * 60) % s.interval_minutes:
+        raise SourceError(str(_l("The scenario must open on an interval boundary.")))
+    offset = int(s.start_hour * 60 // s.interval_minutes)
+    groups = [g for g in s.group_names if any(heads.get(g) or [])]
+    if not groups:
+        raise SourceError(str(_l("The requirement asks for nobody.")))
+    labels = []
+    for k in range(s.n_intervals):
+        minute = offset * s.interval_minutes + k * s.interval_minutes
+        day, clock = divmod(minute, 1440)
+        labels.append((f"d{day + 1} " if s.horizon_hours > 24 else "")
+                      + f"{clock // 60:02d}:{clock % 60:02d}")
+    return {"groups": groups, "interval_minutes": s.interval_minutes, "offset": offset,
+            "n_intervals": s.n_intervals, "labels": labels,
+            "need": {g: [0.0] * offset + [float(h) for h in heads[g]] for g in groups}}
+
+
+def requirement_from(owner: User, source: str) -> tuple[dict, str, str]:
+    """(requirement, scenario YAML, label) for ``default`` or ``run:<id>`` of the owner."""
+    if source == "default":
+        s = scenarios.load_scenario(DEFAULT_SCENARIO)
+        label = str(_l("Erlang C on the shipped normal weekday"))
+        return _requirement(s, erlang_c_plan(s)), scenarios.scenario_to_yaml(s), label
+    run_id = source.removeprefix("run:")
+    run = db.session.get(PlanningRun, int(run_id)) if run_id.isdigit() else None
+    if run is None or run.owner_id != owner.id or run.kind != "staffing" \
+            or run.job.status != "done":
+        raise SourceError(str(_l("Choose one of your finished staffing runs.")))
+    text = run.job.params["yaml"]
+    s = scenarios.validate(text)
+    heads = {g["group"]: [row["required"] for row in g["rows"]] for g in run.job.result["groups"]}
+    return _requirement(s, heads), text, run.label
+
+
+# --- plans ----------------------------------------------------------------------------------
+def agents_of(department_id: int | None) -> list[User]:
+    """The active trainees of the department, by name."""
+    if department_id is None:
+        return []
+    return list(db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.department_id == department_id, User.active.is_(True),
+               UserRole.role == "trainee").order_by(User.name, User.id)))
+
+
+def solve_params(plan: ShiftPlan) -> dict:
+    """Job parameters: plain data only, so any worker can solve."""
+    groups = plan.requirement["groups"]
+    agents = [{"id": str(u.id), "name": u.name, "groups": groups}
+              for u in agents_of(plan.department_id)]
+    return {"plan_id": plan.id, "requirement": plan.requirement,
+            "templates": plan.template_keys, "time_limit": plan.time_limit, "agents": agents}
+
+
+def create_plan(owner: User, name: str, source: str, template_keys: list[str],
+                department_id: int | None, starts_on: date, zone: str,
+                time_limit: int) -> ShiftPlan:
+    """Store a new plan (not committed); raises :class:`SourceError`."""
+    requirement, text, label = requirement_from(owner, source)
+    unknown = [k for k in template_keys if k not in TEMPLATES]
+    if unknown or not template_keys:
+        raise SourceError(str(_l("Choose at least one shift template.")))
+    plan = ShiftPlan(name=name, owner_id=owner.id, source_label=label[:400],
+                     department_id=department_id, starts_on=starts_on, zone=zone,
+                     requirement_json=json.dumps(requirement), scenario_yaml=text,
+                     templates_json=json.dumps(template_keys), time_limit=time_limit)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def plans_of(owner: User) -> list[ShiftPlan]:
+    """The owner's plans, newest first."""
+    return list(db.session.scalars(select(ShiftPlan).where(ShiftPlan.owner_id == owner.id)
+                                   .order_by(ShiftPlan.id.desc())))
+
+
+def plan_of(owner: User, plan_id: int) -> ShiftPlan | None:
+    """The plan if ``owner`` owns it, else None."""
+    plan = db.session.get(ShiftPlan, plan_id)
+    return plan if plan is not None and plan.owner_id == owner.id else None
+
+
+def result_of(plan: ShiftPlan) -> dict | None:
+    """The solve job's result once done."""
+    return plan.job.result if plan.job is not None and plan.job.status == "done" else None
+
+
+def verify_params(plan: ShiftPlan, replications: int = 3, seed: int = 1) -> dict:
+    """Job parameters of a verification: the scenario and the plan's heads on its intervals."""
+    result = result_of(plan)
+    req = plan.requirement
+    solved = result.get("roster") or result["plan"]
+    im, offset, n = req["interval_minutes"], req["offset"], req["n_intervals"]
+    heads = {g: [int(m // im) for m in minutes[offset:offset + n]]
+             for g, minutes in solved["coverage"].items()}
+    return {"plan_id": plan.id, "yaml": plan.scenario_yaml, "heads": heads,
+            "replications": replications, "seed": seed}
+
+
+# --- publishing and the agent's view --------------------------------------------------------
+def _clock_to_utc(plan: ShiftPlan, day: int, minute: int) -> datetime:
+    local = datetime.combine(plan.starts_on, datetime.min.time()) + timedelta(days=day,
+                                                                               minutes=minute)
+    zone = zoneinfo.ZoneInfo(plan.zone)
+    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def publish(plan: ShiftPlan) -> int:
+    """Replace the plan's published shifts with its roster; returns how many (not committed)."""
+    roster = (result_of(plan) or {}).get("roster")
+    if not roster:
+        raise SourceError(str(_l("This plan has no roster of named agents to publish.")))
+    allowed = {str(u.id) for u in agents_of(plan.department_id)}
+    db.session.execute(RosterShift.__table__.delete().where(RosterShift.plan_id == plan.id))
+    count = 0
+    for x in roster["assignments"]:
+        if x["agent_id"] not in allowed:
+            continue  # left the department since the solve
+        begin = _clock_to_utc(plan, x["day"], x["start"])
+        db.session.add(RosterShift(plan_id=plan.id, user_id=int(x["agent_id"]),
+                                   skill_group=x["group"], template=x["template"],
+                                   starts_at=begin, ends_at=begin + timedelta(minutes=x["length"]),
+                                   paid_minutes=x["paid_minutes"],
+                                   breaks_json=json.dumps(x["breaks"])))
+        count += 1
+    plan.published_at = utcnow()
+    log.info("plan %s published: %d shifts", plan.id, count)
+    return count
+
+
+def shifts_of(user: User, since: datetime | None = None) -> list[RosterShift]:
+    """The person's published shifts in time order (from ``since`` when given)."""
+    query = select(RosterShift).where(RosterShift.user_id == user.id)
+    if since is not None:
+        query = query.where(RosterShift.ends_at >= since)
+    return list(db.session.scalars(query.order_by(RosterShift.starts_at)))
+
+
+def roster_rows(plan: ShiftPlan) -> list[list]:
+    """One row per rostered shift: name, group, template, date, start, end, paid hours."""
+    roster = (result_of(plan) or {}).get("roster") or {}
+    names = {k: v["name"] for k, v in roster.get("agents", {}).items()}
+    rows = []
+    for x in sorted(roster.get("assignments", []),
+                    key=lambda x: (names.get(x["agent_id"], ""), x["day"], x["start"])):
+        day = plan.starts_on + timedelta(days=x["day"] + (x["start"] // 1440))
+        end = (x["start"] + x["length"]) % 1440
+        rows.append([names.get(x["agent_id"], ""), x["group"], str(TEMPLATES[x["template"]][0]),
+                     day.isoformat(), f"{x['start'] // 60 % 24:02d}:{x['start'] % 60:02d}",
+                     f"{end // 60:02d}:{end % 60:02d}", round(x["paid_minutes"] / 60, 2)])
+    return rows
+
+
+# --- the feed address (the pattern of lms.calendar) -----------------------------------------
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_feed_token(user: User) -> str:
+    """A new shift-feed address for the person (the old one stops); returns its token."""
+    token = secrets.token_urlsafe(32)
+    feed = db.session.get(RosterFeed, user.id)
+    if feed is None:
+        db.session.add(RosterFeed(user_id=user.id, token_hash=_hash(token)))
+    else:
+        feed.token_hash, feed.created_at = _hash(token), utcnow()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active person whose live shift feed has ``token``, else None."""
+    if not token or len(token) > 100:
+        return None
+    feed = db.session.scalar(select(RosterFeed).where(RosterFeed.token_hash == _hash(token)))
+    if feed is None:
+        return None
+    user = db.session.get(User, feed.user_id)
+    return user if user is not None and user.active else None
+
+
+def feed_of(user: User) -> RosterFeed | None:
+    """The person's live shift feed, if any."""
+    return db.session.get(RosterFeed, user.id)
+
+
+def build_ics(user: User, shifts: list[RosterShift], site: str) -> bytes:
+    """The person's shifts as an iCalendar feed (times in UTC)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//lms//rostering//")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", str(_l("My shifts")))
+    for shift in shifts:
+        event = Event()
+        event.add("uid", f"shift-{shift.id}@{site}")
+        event.add("dtstamp", datetime.now(UTC))
+        event.add("dtstart", shift.starts_at.replace(tzinfo=UTC))
+        event.add("dtend", shift.ends_at.replace(tzinfo=UTC))
+        event.add("summary", str(_l("Shift: %(template)s", template=TEMPLATES[shift.template][0]
+                                    if shift.template in TEMPLATES else shift.template)))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
