@@ -31,6 +31,7 @@ NO_AUDIT_ROW = {
     "exams.my_save": "answer autosave", "exams.my_save_page": "answer autosave",
     # A trainee's move in a live drill: the drill is event-sourced (drill_actions).
     "drills.act": "drill action log",
+    "drills.room": "drill action log",  # trainer's pause/resume/inject: clock and action rows
     # A person's own inbox and channel choices: nothing of anyone else changes.
     "notify.mark_read": "own inbox", "notify.mark_all_read": "own inbox",
     "notify.preferences": "own channel choices",
