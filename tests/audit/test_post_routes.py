@@ -32,6 +32,7 @@ NO_AUDIT_ROW = {
     # A trainee's move in a live drill: the drill is event-sourced (drill_actions).
     "drills.act": "drill action log",
     "drills.room": "drill action log",  # trainer's pause/resume/inject: clock and action rows
+    "rostering.make_feed": "own calendar feed",
     # A person's own inbox and channel choices: nothing of anyone else changes.
     "notify.mark_read": "own inbox", "notify.mark_all_read": "own inbox",
     "notify.preferences": "own channel choices",
@@ -75,6 +76,7 @@ NOT_EXERCISED = {
     "roleplay.delete_rubric", "roleplay.edit_rubric", "roleplay.new_performance",
     "roleplay.new_rubric", "roleplay.score",
     "admin.import_users", "admin.department", "admin.departments",
+    "rostering.index", "rostering.publish", "rostering.verify",
     "exams.manage_categories", "exams.manage_question_form", "exams.manage_question_form_new",
     "exams.manage_question_status",
     "workforce.delete_event", "workforce.delete_history", "workforce.edit_event",
