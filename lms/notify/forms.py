@@ -92,6 +92,9 @@ class WebhookForm(FlaskForm):
 
     def validate_provider(self, field):
         """One robot per service and department."""
+        known = {value for value, _label in (self.department_id.choices or [])}
+        if self.department_id.data not in known:
+            return  # the department field itself says what is wrong
         query = select(DepartmentWebhook.id).where(
             DepartmentWebhook.department_id == self.department_id.data,
             DepartmentWebhook.provider == field.data)

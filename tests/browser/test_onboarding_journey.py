@@ -226,8 +226,13 @@ def _lessons(page, slug: str, final: str | None) -> None:
     page.goto("/courses/my")
     page.locator(f"article[data-course={slug}]").get_by_role("link").first.click()
     page.get_by_role("link", name=re.compile(r"^(开始|继续)")).first.click()
+    expect(page.locator(".lesson-nav")).to_be_visible()
     while page.locator(".lesson-nav a[rel=next]").count():
-        page.locator(".lesson-nav a[rel=next]").click()
+        following = page.locator(".lesson-nav a[rel=next]")
+        href = following.get_attribute("href")
+        following.click()
+        page.wait_for_url(f"**{href}")  # the next lesson has loaded before looking again
+        expect(page.locator(".lesson-nav")).to_be_visible()
     if final is not None:
         step = page.locator("#next-steps a", has_text=final)
         expect(step).to_be_visible()
