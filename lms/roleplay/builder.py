@@ -2,8 +2,9 @@
 
 Field names: ``key``, ``name_zh``, ``name_en``, ``description_zh``, ``description_en`` and, for
 criterion i and level j, ``c{i}_key``, ``c{i}_zh``, ``c{i}_en``, ``c{i}_l{j}_points``,
-``c{i}_l{j}_zh``, ``c{i}_l{j}_en``. Rows left wholly blank are ignored (the page offers spare
-rows), so a trainer only fills what they need. Problems found by
+``c{i}_l{j}_zh``, ``c{i}_l{j}_en``, and the checkbox ``c{i}_gate`` for a gate criterion.
+Rows left wholly blank are ignored (the page offers spare rows), so a trainer only fills what
+they need. Problems found by
 ``lms.roleplay.rubric.validate_rubric`` are mapped back to the field they concern, so the page
 shows each message beside its field.
 """
@@ -72,7 +73,10 @@ def read_rubric_form(form) -> tuple[dict, dict]:
         index_map[("criteria", compact)] = i
         for cj, j in enumerate(where):
             index_map[("levels", i, cj)] = j
-        data["criteria"].append({"key": key, "description": description, "levels": levels})
+        criterion = {"key": key, "description": description, "levels": levels}
+        if form.get(f"c{i}_gate"):
+            criterion["gate"] = True
+        data["criteria"].append(criterion)
     return data, index_map
 
 
@@ -127,6 +131,8 @@ def form_values(data: dict) -> dict:
             values[f"{part}_{lang}"] = (data.get(part) or {}).get(lang, "")
     for i, criterion in enumerate(data.get("criteria", [])[:MAX_CRITERIA]):
         values[f"c{i}_key"] = criterion["key"]
+        if criterion.get("gate"):
+            values[f"c{i}_gate"] = "1"
         for lang in ("zh", "en"):
             values[f"c{i}_{lang}"] = criterion["description"][lang]
         for j, level in enumerate(criterion["levels"][:MAX_LEVELS]):

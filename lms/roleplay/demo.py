@@ -56,7 +56,7 @@ def _demo_rubric(trainer) -> list:
 
 def _levels(card: Card, rank: int) -> dict:
     levels = {}
-    for criterion in card.rubric.spec.criteria:
+    for criterion in card.rubric.spec.applicable(card.content.get("not_applicable", ())):
         ordered = sorted(level.points for level in criterion.levels)
         levels[criterion.key] = ordered[max(0, min(rank, len(ordered) - 1))]
     return levels

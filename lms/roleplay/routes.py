@@ -249,7 +249,7 @@ def score(performance_id: int):
     if request.method == "POST":
         if not guard.validate_on_submit():
             abort(400)
-        entry, errors = service.read_score_form(found.rubric, request.form)
+        entry, errors = service.read_score_form(found, request.form)
         reason = request.form.get("reason", "").strip()
         if mine is not None and not reason:
             errors["reason"] = "missing"
@@ -265,8 +265,9 @@ def score(performance_id: int):
             db.session.commit()
             return redirect(url_for("roleplay.performance", performance_id=found.id))
     return render_template("roleplay/score_form.html", performance=found, guard=guard,
-                           values=values, errors=errors, mine=mine,
-                           spec=found.rubric.spec), 400 if errors else 200
+                           values=values, errors=errors, mine=mine, spec=found.rubric.spec,
+                           criteria=service.scored_criteria(found),
+                           not_applicable=service.not_applicable(found)), 400 if errors else 200
 
 
 def _score_values(mine) -> dict:

@@ -11,14 +11,18 @@ first, so a trainer fixes a rubric in one pass):
 - at least one criterion; criterion keys unique within the rubric;
 - each criterion: a bilingual description and at least two levels (one level cannot tell a
   good performance from a poor one); each level: a bilingual definition and points >= 0,
-  distinct within the criterion.
+  distinct within the criterion;
+- ``gate`` (optional, true or false): a gate criterion names a behaviour that fails the whole
+  performance, whatever the total, when the rater picks its lowest level (passing the buck,
+  arguing with the customer, unsafe advice). Its points still count in the total.
 
 Files are read by `parse_rubrics` (text) within ``scenarios.safe_yaml``'s limits: nesting
 deeper than 50 levels and alias bombs are refused with their line, like any other problem.
 
 Total score: the sum of the chosen levels' points. The fraction is Moodle's rule,
 (total - minimum possible) / (maximum possible - minimum possible), so a rubric whose lowest
-levels carry points does not hand out free marks.
+levels carry points does not hand out free marks. Criteria a card marks not applicable are left
+out of the total, the minimum and the maximum alike (they are not scored at all).
 """
 
 from __future__ import annotations
@@ -55,6 +59,12 @@ class RubricCriterion:
     key: str
     description: dict
     levels: tuple[RubricLevel, ...]
+    #: True when the lowest level fails the performance whatever the total.
+    gate: bool = False
+
+    def fails_gate(self, points: float) -> bool:
+        """True when ``points`` is the lowest level of a gate criterion."""
+        return self.gate and points == self.min_points
 
     @property
     def max_points(self) -> float:
@@ -93,6 +103,11 @@ class Rubric:
     def min_points(self) -> float:
         """The lowest possible total."""
         return sum(criterion.min_points for criterion in self.criteria)
+
+    def applicable(self, not_applicable=()) -> tuple[RubricCriterion, ...]:
+        """The criteria that are scored when ``not_applicable`` keys are left out."""
+        skipped = set(not_applicable)
+        return tuple(c for c in self.criteria if c.key not in skipped)
 
     def criterion(self, key: str) -> RubricCriterion:
         """The criterion with this key (KeyError naming the allowed keys otherwise)."""
@@ -216,6 +231,9 @@ def _criterion_problems(criterion, location: tuple, keys_seen: set) -> list[Rubr
     if isinstance(key, str):  # a list or mapping as key is already reported, and unhashable
         keys_seen.add(key)
     problems += check_bilingual(criterion.get("description"), (*location, "description"))
+    if not isinstance(criterion.get("gate", False), bool):
+        problems.append(RubricProblem((*location, "gate"), {
+            "zh": "gate 只能是 true 或 false。", "en": "gate must be true or false."}))
     return problems + _level_problems(criterion.get("levels"), (*location, "levels"))
 
 
@@ -253,6 +271,7 @@ def rubric_from_dict(data) -> Rubric:
             criterion["key"], dict(criterion["description"]),
             tuple(RubricLevel(level["points"], dict(level["definition"]))
                   for level in criterion["levels"]),
+            bool(criterion.get("gate", False)),
         )
         for criterion in data["criteria"]
     )
@@ -355,15 +374,30 @@ class RubricScore:
     max_points: float
     fraction: float
     by_criterion: dict
+    #: Keys of gate criteria scored at their lowest level (any one fails the performance).
+    gates_failed: tuple = ()
+    #: Keys left out because the card marks them not applicable.
+    not_applicable: tuple = ()
 
 
-def score_total(rubric: Rubric, selected_levels: Mapping[str, float]) -> RubricScore:
-    """Total for {criterion key: points of the chosen level}; every criterion must be scored."""
+def score_total(rubric: Rubric, selected_levels: Mapping[str, float],
+                not_applicable=()) -> RubricScore:
+    """Total for {criterion key: points of the chosen level}.
+
+    Every applicable criterion must be scored; a criterion in ``not_applicable`` must not be
+    (keys the rubric does not have are ignored there, so a card's list fits any rubric).
+    """
+    skipped = tuple(c.key for c in rubric.criteria if c.key in set(not_applicable))
+    scored = rubric.applicable(skipped)
+    if not scored:
+        raise ValueError(f"rubric {rubric.key!r}: every criterion is marked not applicable")
     errors = []
     for key in selected_levels:
         if key not in {c.key for c in rubric.criteria}:
             errors.append(f"unknown criterion {key!r}")
-    for criterion in rubric.criteria:
+        elif key in skipped:
+            errors.append(f"criterion {key!r} is not applicable and must not be scored")
+    for criterion in scored:
         if criterion.key not in selected_levels:
             errors.append(f"criterion {criterion.key!r} is not scored")
             continue
@@ -373,8 +407,9 @@ def score_total(rubric: Rubric, selected_levels: Mapping[str, float]) -> RubricS
             errors.append(str(error))
     if errors:
         raise ValueError(f"rubric {rubric.key!r}: " + "; ".join(errors))
-    points = sum(selected_levels[c.key] for c in rubric.criteria)
-    span = rubric.max_points - rubric.min_points
-    return RubricScore(points, rubric.min_points, rubric.max_points,
-                       (points - rubric.min_points) / span,
-                       {c.key: selected_levels[c.key] for c in rubric.criteria})
+    points = sum(selected_levels[c.key] for c in scored)
+    low = sum(c.min_points for c in scored)
+    high = sum(c.max_points for c in scored)
+    gates = tuple(c.key for c in scored if c.fails_gate(selected_levels[c.key]))
+    return RubricScore(points, low, high, (points - low) / (high - low) if high > low else 0.0,
+                       {c.key: selected_levels[c.key] for c in scored}, gates, skipped)

@@ -6,7 +6,11 @@ Rules:
   performances, and of those only the mean over submitted scores and the comments.
 - Pass mark: a performance counts as passed when the first submitted score's fraction
   (Moodle's rule, see ``lms.roleplay.rubric``) is at least ``PASS_FRACTION`` = 0.6, the
-  usual 60 % pass mark of the training centre. The ``activity_result`` signal (sender
+  usual 60 % pass mark of the training centre, and no gate criterion of that score sits at
+  its lowest level (passing the buck, arguing, unsafe advice fail whatever the total). The
+  trainee's result page uses the mean fraction over raters and fails on a gate any rater
+  marked. Criteria the card marks not applicable are neither shown nor scored. The
+  ``activity_result`` signal (sender
   ``"roleplay"``, ref ``roleplay:<card key>``) is sent when that first score arrives, and
   again when a revision changes the deciding score of the trainee's latest performance of
   the card, so course completion follows the revised result.
@@ -24,7 +28,7 @@ from lms.auth.models import User, utcnow
 from lms.extensions import db
 from lms.roleplay.content import load_cards, load_shipped_rubrics
 from lms.roleplay.models import Card, Performance, Rubric, Score, ScoreRevision
-from lms.roleplay.rubric import score_total
+from lms.roleplay.rubric import RubricScore, score_total
 from lms.signals import activity_result
 
 PASS_FRACTION = 0.6
@@ -34,9 +38,17 @@ def _rubric_dict(spec) -> dict:
     return {
         "key": spec.key, "name": spec.name, "description": spec.description,
         "criteria": [{"key": c.key, "description": c.description,
+                      **({"gate": True} if c.gate else {}),
                       "levels": [{"points": level.points, "definition": level.definition}
                                  for level in c.levels]} for c in spec.criteria],
     }
+
+
+def _same_shape(stored: list, shipped: list) -> bool:
+    """True when two criteria lists have the same keys and level points (scores stay valid)."""
+    def shape(criteria):
+        return [(c["key"], sorted(level["points"] for level in c["levels"])) for c in criteria]
+    return shape(stored) == shape(shipped)
 
 
 def _card_content(card) -> dict:
@@ -47,26 +59,40 @@ def _card_content(card) -> dict:
                     "wants": card.persona.wants},
         "situation": card.situation, "escalation": list(card.escalation),
         "good_response": list(card.good_response), "standards": list(card.standards),
+        "not_applicable": list(card.not_applicable),
     }
 
 
 def load_shipped_content() -> list[str]:
-    """Add shipped rubrics and cards not yet in the database; returns the keys added."""
+    """Add shipped rubrics and cards not yet in the database; returns the keys added.
+
+    A shipped rubric already stored is refreshed (texts, gate flags) when its criterion keys
+    and level points are unchanged, so submitted scores stay valid; otherwise it is kept as it
+    is. Stored shipped cards are refreshed from the file (their rubric stays). Refreshed items
+    are listed as ``refreshed:<key>``.
+    """
     added = []
     rubrics = {r.key: r for r in db.session.scalars(select(Rubric))}
     for key, spec in load_shipped_rubrics().items():
+        data = _rubric_dict(spec)
         if key not in rubrics:
-            data = _rubric_dict(spec)
             rubrics[key] = Rubric(key=key, name=data["name"], description=data["description"],
                                   criteria=data["criteria"], shipped=True)
             db.session.add(rubrics[key])
             added.append(f"rubric:{key}")
-    existing = set(db.session.scalars(select(Card.key)))
+        elif (rubrics[key].shipped and rubrics[key].criteria != data["criteria"]
+              and _same_shape(rubrics[key].criteria, data["criteria"])):
+            rubrics[key].criteria = data["criteria"]
+            added.append(f"refreshed:rubric:{key}")
+    existing = {card.key: card for card in db.session.scalars(select(Card))}
     for key, card in load_cards().items():
         if key not in existing:
             db.session.add(Card(key=key, rubric=rubrics[card.rubric],
                                 content=_card_content(card)))
             added.append(f"card:{key}")
+        elif existing[key].content != _card_content(card):
+            existing[key].content = _card_content(card)
+            added.append(f"refreshed:card:{key}")
     db.session.commit()
     return added
 
@@ -133,11 +159,34 @@ class ScoreInput:
     overall_comment: str
 
 
-def read_score_form(rubric: Rubric, form) -> tuple[ScoreInput, dict[str, str]]:
-    """Parse ``level_<key>`` and ``comment_<key>`` fields; errors keyed by criterion key."""
-    spec = rubric.spec
+def not_applicable(performance: Performance) -> tuple[str, ...]:
+    """Keys of the performance's rubric criteria that its card marks not applicable."""
+    marked = set(performance.card.content.get("not_applicable", ()))
+    return tuple(c.key for c in performance.rubric.spec.criteria if c.key in marked)
+
+
+def scored_criteria(performance: Performance) -> tuple:
+    """The rubric criteria a rater scores on this performance (not-applicable ones left out)."""
+    return performance.rubric.spec.applicable(not_applicable(performance))
+
+
+def performance_total(performance: Performance, levels: dict) -> RubricScore:
+    """The total of ``levels`` on the performance's rubric, without its N/A criteria."""
+    return score_total(performance.rubric.spec, levels, not_applicable(performance))
+
+
+def is_pass(total: RubricScore) -> bool:
+    """Passed: fraction at least PASS_FRACTION and no gate criterion failed."""
+    return total.fraction >= PASS_FRACTION and not total.gates_failed
+
+
+def read_score_form(performance: Performance, form) -> tuple[ScoreInput, dict[str, str]]:
+    """Parse ``level_<key>`` and ``comment_<key>`` fields; errors keyed by criterion key.
+
+    Only the criteria that apply to the performance's card are read.
+    """
     levels, comments, errors = {}, {}, {}
-    for criterion in spec.criteria:
+    for criterion in scored_criteria(performance):
         raw = form.get(f"level_{criterion.key}", "").strip()
         comments[criterion.key] = form.get(f"comment_{criterion.key}", "").strip()[:2000]
         allowed = {level.points for level in criterion.levels}
@@ -157,7 +206,7 @@ def submit_score(performance: Performance, rater: User, entry: ScoreInput) -> Sc
     """Store a rater's first scoring; sends ``activity_result`` for the first score."""
     if own_score(performance, rater) is not None:
         raise ValueError("this rater has already scored the performance; revise it instead")
-    total = score_total(performance.rubric.spec, entry.levels)
+    total = performance_total(performance, entry.levels)
     score = Score(performance=performance, rater_id=rater.id, levels=entry.levels,
                   comments=entry.comments, overall_comment=entry.overall_comment,
                   fraction=total.fraction, submitted_at=utcnow())
@@ -167,7 +216,7 @@ def submit_score(performance: Performance, rater: User, entry: ScoreInput) -> Sc
         performance.result_sent_at = utcnow()
         activity_result.send("roleplay", user_id=performance.trainee_id,
                              ref=f"roleplay:{performance.card.key}", score=total.fraction,
-                             passed=total.fraction >= PASS_FRACTION, at=datetime.now(UTC))
+                             passed=is_pass(total), at=datetime.now(UTC))
     return score
 
 
@@ -184,7 +233,7 @@ def revise_score(score: Score, editor: User, entry: ScoreInput, reason: str) -> 
     reason = reason.strip()
     if not reason:
         raise ValueError("a reason is required to change a submitted score")
-    total = score_total(score.performance.rubric.spec, entry.levels)
+    total = performance_total(score.performance, entry.levels)
     revision = ScoreRevision(score=score, changed_by_id=editor.id, reason=reason[:2000],
                              old_levels=dict(score.levels), old_comments=dict(score.comments),
                              old_overall_comment=score.overall_comment,
@@ -205,7 +254,7 @@ def revise_score(score: Score, editor: User, entry: ScoreInput, reason: str) -> 
         with caused_by("rescore", revision.id, actor_id=editor.id):
             activity_result.send("roleplay", user_id=performance.trainee_id,
                                  ref=f"roleplay:{performance.card.key}", score=total.fraction,
-                                 passed=total.fraction >= PASS_FRACTION, at=datetime.now(UTC))
+                                 passed=is_pass(total), at=datetime.now(UTC))
     return revision
 
 
@@ -218,17 +267,33 @@ class TraineeResult:
     passed: bool | None
     criteria: list[dict]
     overall_comments: list[str]
+    #: Descriptions of the gate criteria some rater scored at their lowest level.
+    gates_failed: list[dict] = ()
+    #: Descriptions of the criteria the card marks not applicable.
+    not_applicable: list[dict] = ()
+
+
+def gates_failed(performance: Performance, score: Score) -> tuple[str, ...]:
+    """Keys of the gate criteria this score puts at their lowest level."""
+    return tuple(c.key for c in scored_criteria(performance)
+                 if c.key in score.levels and c.fails_gate(score.levels[c.key]))
 
 
 def trainee_result(performance: Performance) -> TraineeResult:
-    """The mean over submitted scores and every criterion's comments (no rater names)."""
+    """The mean over submitted scores and every criterion's comments (no rater names).
+
+    Passed: mean fraction at least PASS_FRACTION and no rater failed a gate criterion.
+    """
     scores = performance.scores
     spec = performance.rubric.spec
+    skipped = not_applicable(performance)
+    skipped_text = [c.description for c in spec.criteria if c.key in skipped]
     if not scores:
-        return TraineeResult(0, None, None, [], [])
+        return TraineeResult(0, None, None, [], [], [], skipped_text)
     mean = fmean(s.fraction for s in scores)
+    failed = {key for s in scores for key in gates_failed(performance, s)}
     criteria = []
-    for criterion in spec.criteria:
+    for criterion in spec.applicable(skipped):
         points = [s.levels[criterion.key] for s in scores if criterion.key in s.levels]
         criteria.append({
             "description": criterion.description,
@@ -236,9 +301,12 @@ def trainee_result(performance: Performance) -> TraineeResult:
             "max_points": criterion.max_points,
             "comments": [s.comments.get(criterion.key) for s in scores
                          if s.comments.get(criterion.key)],
+            "gate": criterion.gate, "gate_failed": criterion.key in failed,
         })
-    return TraineeResult(len(scores), mean, mean >= PASS_FRACTION, criteria,
-                         [s.overall_comment for s in scores if s.overall_comment])
+    return TraineeResult(len(scores), mean, mean >= PASS_FRACTION and not failed, criteria,
+                         [s.overall_comment for s in scores if s.overall_comment],
+                         [c.description for c in spec.criteria if c.key in failed],
+                         skipped_text)
 
 
 def scorings_for(rubric: Rubric) -> dict:

@@ -31,10 +31,9 @@ def make_performance(trainee=None, card_key: str = CARD, author=None) -> Perform
 
 
 def levels_at(performance: Performance, rank: int) -> dict:
-    """Every criterion scored at the level with index ``rank`` (clamped)."""
-    spec = performance.rubric.spec
+    """Every applicable criterion scored at the level with index ``rank`` (clamped)."""
     return {c.key: sorted(level.points for level in c.levels)[min(rank, len(c.levels) - 1)]
-            for c in spec.criteria}
+            for c in service.scored_criteria(performance)}
 
 
 def score(performance: Performance, rater, levels: dict, comment: str = "ok"):

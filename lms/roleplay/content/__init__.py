@@ -3,8 +3,11 @@
 What is modelled: a role-play card is a scenario one trainee plays as the service specialist
 against a customer played from the card's persona, who escalates along the card's escalation
 path when handled badly. A card names the rubric it is scored on and the rubric criteria it
-tests (its `standards`). Loading is all-or-nothing: any problem refuses the whole file with
-the file name, line and field of every problem.
+tests (its `standards`). It may mark criteria of that rubric `not_applicable` (say, negotiating
+a solution when the customer only asks what data is held): those are left out of the scoring
+form and the total. A criterion cannot be both a standard of the card and not applicable, and
+at least one criterion must remain. Loading is all-or-nothing: any problem refuses the whole
+file with the file name, line and field of every problem.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ DIFFICULTIES = ("basic", "intermediate", "advanced")
 CHANNELS = ("phone", "email", "online_chat", "walk_in")
 MINUTES_RANGE = (3, 60)
 CARD_FIELDS = ("key", "rubric", "title", "channel", "difficulty", "minutes", "persona",
-               "situation", "escalation", "good_response", "standards")
+               "situation", "escalation", "good_response", "standards", "not_applicable")
 PERSONA_FIELDS = ("who", "mood", "wants")
 
 
@@ -60,6 +63,8 @@ class RolePlayCard:
     escalation: tuple[dict, ...]
     good_response: tuple[dict, ...]
     standards: tuple[str, ...]
+    #: Criteria of the rubric that do not apply to this card (not scored, not shown).
+    not_applicable: tuple[str, ...] = ()
 
 
 class CardError(RubricError):
@@ -117,6 +122,30 @@ def _standards_problems(card: Mapping, where: tuple, rubrics: Mapping[str, Rubri
     ]
 
 
+def _not_applicable_problems(card: Mapping, where: tuple, rubrics: Mapping[str, Rubric]):
+    rubric, marked = rubrics.get(card.get("rubric")), card.get("not_applicable", [])
+    if rubric is None:
+        return []  # the unknown rubric is reported with the standards
+    if not isinstance(marked, list):
+        return [_problem((*where, "not_applicable"), "needs a list of criterion keys.",
+                         "需要评分项标识组成的列表。")]
+    allowed = [criterion.key for criterion in rubric.criteria]
+    standards = card.get("standards") if isinstance(card.get("standards"), list) else []
+    problems = [
+        _problem((*where, "not_applicable", index),
+                 f"{key!r} is not a criterion of rubric {rubric.key!r}, is repeated or is one of "
+                 f"the card's standards; allowed: {', '.join(allowed)}.",
+                 f"{key!r} 不是评分表 {rubric.key!r} 的评分项、重复出现，或已列为本卡考查项。")
+        for index, key in enumerate(marked)
+        if key not in allowed or key in marked[:index] or key in standards
+    ]
+    if not problems and set(allowed) <= set(marked):
+        problems.append(_problem((*where, "not_applicable"),
+                                 "at least one criterion must stay applicable.",
+                                 "至少要保留一个适用的评分项。"))
+    return problems
+
+
 def validate_card(card, where: tuple, rubrics: Mapping[str, Rubric]) -> list[RubricProblem]:
     """Every problem with one card given as plain data."""
     if not isinstance(card, Mapping):
@@ -140,6 +169,7 @@ def validate_card(card, where: tuple, rubrics: Mapping[str, Rubric]) -> list[Rub
     problems += _choice_problems(card, where)
     problems += _text_list_problems(card.get("escalation"), (*where, "escalation"), 2, 3)
     problems += _text_list_problems(card.get("good_response"), (*where, "good_response"), 2, None)
+    problems += _not_applicable_problems(card, where, rubrics)
     return problems + _standards_problems(card, where, rubrics)
 
 
@@ -150,6 +180,7 @@ def _card_from_dict(card: Mapping) -> RolePlayCard:
         card["minutes"], Persona(*(dict(persona[field]) for field in PERSONA_FIELDS)),
         dict(card["situation"]), tuple(dict(s) for s in card["escalation"]),
         tuple(dict(g) for g in card["good_response"]), tuple(card["standards"]),
+        tuple(card.get("not_applicable", ())),
     )
 
 
