@@ -115,14 +115,19 @@ def question_from_data(data: Mapping[str, Any]) -> Question:
     return question
 
 
-def read_bank_data(data: Any, reader: Reader) -> list[Question]:
-    """The questions of a bank mapping (curriculum, category, questions)."""
+def read_bank_data(data: Any, reader: Reader, *,
+                   curriculum_required: bool = True) -> list[Question]:
+    """The questions of a bank mapping (curriculum, category, questions).
+
+    A shipped bank names its curriculum; an upload may leave it empty (an export of
+    imported questions that have none reads back as it was written)."""
     bank = reader.mapping(data, "")
     if bank is None:
         return []
     reader.check_fields(bank, BANK_FIELDS)
     defaults = {
-        "curriculum": reader.enum(bank, "curriculum", Curriculum, required=True),
+        "curriculum": reader.enum(bank, "curriculum", Curriculum,
+                                  required=curriculum_required),
         "category": reader.string(bank, "category", default=""),
     }
     entries = reader.sequence(bank, "questions", required=True)

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import signals
 from lms.auth.models import User, utcnow
 from lms.exams import exam_service, grading
 from lms.exams.bank_service import definition_of
@@ -96,13 +97,13 @@ def start_attempt(exam: Exam, user: User, now: datetime | None = None) -> Attemp
     if not status.can_start:
         raise AttemptRefused(409, "no_attempts_left", exam.slug)
     seed = random.SystemRandom().randrange(1, 2**31)
-    versions = exam_service.draw(exam, random.Random(seed))
+    versions = exam_service.draw_slots(exam, random.Random(seed))
     attempt = Attempt(exam=exam, user_id=user.id, number=len(status.attempts) + 1, seed=seed,
                       started_at=now, deadline=_deadline(status.settings, now))
     per_page = max(1, exam.questions_per_page or 1)
-    for position, version in enumerate(versions):
+    for position, (version, mark) in enumerate(versions):
         attempt.questions.append(AttemptQuestion(
-            version=version, position=position, page=position // per_page,
+            version=version, mark=mark, position=position, page=position // per_page,
             option_seed=random.Random(seed + position).randrange(2**31)))
     db.session.add(attempt)
     try:
@@ -153,6 +154,10 @@ def _finish(attempt: Attempt, state: AttemptState, at: datetime) -> None:
     attempt.submitted_at = at
     grading.grade_attempt(attempt)
     grading.announce_if_final(attempt)
+    if attempt.needs_grading:
+        signals.essay_to_grade.send("exam", attempt_id=attempt.id, exam_id=attempt.exam_id,
+                                    user_id=attempt.user_id, title=dict(attempt.exam.title),
+                                    author_id=attempt.exam.created_by_id)
 
 
 @dataclass
@@ -200,6 +205,40 @@ def save_answer(attempt_id: int, user_id: int, attempt_question_id: int, raw,
     db.session.add(AnswerEvent(attempt_question_id=slot.id, response=response, at=now))
     db.session.commit()
     return SaveReceipt(now, answer.revision, remaining_seconds(attempt, now))
+
+
+def set_flag(attempt_id: int, user_id: int, attempt_question_id: int, flagged: bool,
+             now: datetime | None = None) -> bool:
+    """Mark (or unmark) one question of an open attempt to come back to; returns the flag."""
+    now = now or utcnow()
+    attempt = own_attempt(attempt_id, user_id, lock=True)
+    if close_if_expired(attempt, now) or not attempt.is_open:
+        raise refuse(409, "attempt_closed", str(attempt_id), user=user_id)
+    slot = next((s for s in attempt.questions if s.id == attempt_question_id), None)
+    if slot is None:
+        raise refuse(404, "question_not_in_attempt", str(attempt_question_id), user=user_id,
+                     attempt=attempt_id)
+    slot.flagged = bool(flagged)
+    db.session.commit()
+    return slot.flagged
+
+
+@dataclass
+class SummaryRow:
+    """One question on the summary page before submitting."""
+
+    slot_id: int
+    number: int
+    page: int
+    answered: bool
+    flagged: bool
+
+
+def summary(attempt: Attempt) -> list[SummaryRow]:
+    """Every question of the attempt: answered or not, flagged or not, and its page."""
+    return [SummaryRow(slot.id, slot.position + 1, slot.page,
+                       slot.answer is not None and slot.answer.response is not None,
+                       bool(slot.flagged)) for slot in attempt.questions]
 
 
 def submit(attempt_id: int, user_id: int, now: datetime | None = None) -> Attempt:
@@ -270,15 +309,7 @@ def _canonical_view(slot: AttemptQuestion, language: str) -> dict:
 
 
 def _shuffle_parts(view: dict, rng: random.Random, shuffle_options: bool) -> None:
-    kind = view.get("type")
-    if kind in ("single_choice", "multiple_choice") and shuffle_options:
-        rng.shuffle(view["options"])
-    elif kind == "matching" and shuffle_options:
-        rng.shuffle(view["choices"])
-    elif kind == "ordering":  # an ordering question is always shown out of order
-        rng.shuffle(view["items"])
-    for sub in view.get("subquestions", []):
-        _shuffle_parts(sub, rng, shuffle_options)
+    qtypes.kind_of(view["type"]).shuffle_view(view, rng, shuffle_options)
 
 
 def _shuffles(attempt: Attempt, slot: AttemptQuestion) -> bool:
@@ -327,7 +358,9 @@ def page_views(attempt: Attempt, page: int, language: str) -> list[dict]:
             continue
         view = arranged_view(attempt, slot, language)
         _add_units(view, definition_of(slot.version))
+        view["points"] = grading.slot_points(slot)
         views.append({"slot": slot.id, "number": slot.position + 1, "view": view,
+                      "flagged": slot.flagged,
                       "response": slot.answer.response if slot.answer else None,
                       "saved_at": slot.answer.saved_at if slot.answer else None})
     return views

@@ -1,9 +1,11 @@
-"""Setting up exams: parsing the exam form's question lines and assignments, then saving.
+"""Setting up exams: the questions picked and the draw rules, who takes it, then saving.
 
-Fixed questions are named by key, one per line. A random draw line reads
-``count category [difficulty] [tag,tag]`` (category ``*`` = the whole bank). Assignments name
-departments and employee numbers. Every unknown key, category, department or employee is
-reported with its line or value and nothing is saved.
+The exam form holds fixed questions picked from the bank (ids, each with an optional mark),
+random-draw rules as rows (category, difficulty, tags, count and a mark per slot), and people
+and departments chosen from lists. Typed input still works for long lists: fixed questions
+by key, one per line, and draw lines ``count category [difficulty] [tag,tag]`` (category
+``*`` = the whole bank), departments by name and employee numbers. Every unknown key,
+category, department or employee is reported with its line or value and nothing is saved.
 """
 
 from __future__ import annotations
@@ -92,9 +94,86 @@ def _assignees(departments: str, employees: str, plan: ExamPlan) -> None:
             plan.users.append(found)
 
 
-def check_plan(fixed: str, draws: str, departments: str, employees: str) -> ExamPlan:
-    """Parse the question lines and assignments; ``errors`` lists every problem."""
+@dataclass
+class DrawRule:
+    """One random-draw row of the exam form."""
+
+    count: int | None
+    category: str = ""
+    difficulty: str = ""
+    tags: tuple[str, ...] = ()
+    mark: float | None = None
+
+
+@dataclass
+class Picked:
+    """What the exam form's pickers hold: fixed questions (id -> mark), draw rules, people
+    and departments (ids)."""
+
+    fixed: list[tuple[int, float | None]] = field(default_factory=list)
+    rules: list[DrawRule] = field(default_factory=list)
+    user_ids: list[int] = field(default_factory=list)
+    department_ids: list[int] = field(default_factory=list)
+
+
+def _mark_problem(mark: float | None) -> bool:
+    return mark is not None and not (0 < mark <= 1000)
+
+
+def _picked(picked: Picked, plan: ExamPlan) -> None:
+    for question_id, mark in picked.fixed:
+        question = db.session.get(Question, question_id)
+        if question is None or question.status == "deleted":
+            plan.errors.append(_("A picked question is no longer in the bank."))
+        elif _mark_problem(mark):
+            plan.errors.append(_("Question %(key)s: a mark lies above 0 and at most 1000.",
+                                 key=question.key))
+        else:
+            plan.items.append(ExamItem(question_id=question.id, mark=mark))
+    for number, rule in enumerate(picked.rules, start=1):
+        if not rule.count and not rule.category and not rule.tags:
+            continue  # an empty row
+        if not rule.count or rule.count < 1:
+            plan.errors.append(_("Random draw %(n)d: give how many questions to draw.",
+                                 n=number))
+            continue
+        category = rule.category.strip("/") or None
+        if category and not db.session.scalar(select(QuestionCategory).where(
+                QuestionCategory.path == category)):
+            plan.errors.append(_("Random draw %(n)d: no category %(c)s.", n=number,
+                                 c=excerpt(category)))
+            continue
+        if _mark_problem(rule.mark):
+            plan.errors.append(_("Random draw %(n)d: a mark lies above 0 and at most 1000.",
+                                 n=number))
+            continue
+        if rule.difficulty and rule.difficulty not in {d.value for d in Difficulty}:
+            plan.errors.append(_("Random draw %(n)d: choose a difficulty from the list.",
+                                 n=number))
+            continue
+        plan.items.append(ExamItem(draw_count=rule.count, draw_category=category,
+                                   draw_difficulty=rule.difficulty or None,
+                                   draw_tags=list(rule.tags), mark=rule.mark))
+    for user_id in picked.user_ids:
+        user = db.session.get(User, user_id)
+        if user is None:
+            plan.errors.append(_("A chosen person no longer exists."))
+        elif user not in plan.users:
+            plan.users.append(user)
+    for department_id in picked.department_ids:
+        department = db.session.get(Department, department_id)
+        if department is None:
+            plan.errors.append(_("A chosen department no longer exists."))
+        elif department not in plan.departments:
+            plan.departments.append(department)
+
+
+def check_plan(fixed: str, draws: str, departments: str, employees: str,
+               picked: Picked | None = None) -> ExamPlan:
+    """Check what was picked and parse what was typed; ``errors`` lists every problem."""
     plan = ExamPlan()
+    if picked is not None:
+        _picked(picked, plan)
     _fixed(fixed or "", plan)
     for number, line in enumerate((draws or "").splitlines(), start=1):
         if line.strip():
@@ -103,6 +182,28 @@ def check_plan(fixed: str, draws: str, departments: str, employees: str) -> Exam
     if not plan.items:
         plan.errors.append(_("Add at least one fixed question or random draw."))
     return plan
+
+
+def items_signature(items) -> list[tuple]:
+    """What an exam's questions are, comparable before and after an edit."""
+    return [(item.question_id, item.draw_count if not item.question_id else 0,
+             item.draw_category, item.draw_difficulty, tuple(item.draw_tags or ()), item.mark)
+            for item in items]
+
+
+def picked_of(exam: Exam) -> Picked:
+    """The exam's items and assignments as the pickers show them."""
+    picked = Picked()
+    for item in exam.items:
+        if item.question_id:
+            picked.fixed.append((item.question_id, item.mark))
+        else:
+            picked.rules.append(DrawRule(item.draw_count, item.draw_category or "",
+                                         item.draw_difficulty or "",
+                                         tuple(item.draw_tags or ()), item.mark))
+    picked.user_ids = [a.user_id for a in exam.assignments if a.user_id]
+    picked.department_ids = [a.department_id for a in exam.assignments if a.department_id]
+    return picked
 
 
 def apply_plan(exam: Exam, plan: ExamPlan) -> None:

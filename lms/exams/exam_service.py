@@ -185,7 +185,9 @@ def exam_by_slug(slug: str) -> Exam | None:
 
 
 def _candidates(item) -> list[Question]:
-    query = select(Question).join(QuestionCategory).order_by(Question.key)
+    # Only questions in use: a retired or deleted one is never drawn again.
+    query = select(Question).join(QuestionCategory).where(Question.status == "active") \
+        .order_by(Question.key)
     if item.draw_category:
         query = query.where(or_(QuestionCategory.path == item.draw_category,
                                 QuestionCategory.path.like(item.draw_category + "/%")))
@@ -196,20 +198,30 @@ def _candidates(item) -> list[Question]:
     return [row for row in rows if wanted <= set(row.tags or [])]
 
 
-def draw(exam: Exam, rng: random.Random) -> list[QuestionVersion]:
-    """The question versions of a new attempt, in the order they will be shown."""
-    chosen: list[Question] = []
+def draw_slots(exam: Exam, rng: random.Random) -> list[tuple[QuestionVersion, float | None]]:
+    """The question versions of a new attempt with the mark each is worth (None = its own
+    points), in the order they will be shown."""
+    chosen: list[tuple[Question, float | None]] = []
+    taken: set[int] = set()
     for item in exam.items:
         if item.question_id:
             question = db.session.get(Question, item.question_id)
-            if question is not None and question not in chosen:
-                chosen.append(question)
+            if question is not None and question.id not in taken:
+                chosen.append((question, item.mark))
+                taken.add(question.id)
             continue
-        pool = [row for row in _candidates(item) if row not in chosen]
-        chosen += rng.sample(pool, min(item.draw_count, len(pool)))
+        pool = [row for row in _candidates(item) if row.id not in taken]
+        for question in rng.sample(pool, min(item.draw_count, len(pool))):
+            chosen.append((question, item.mark))
+            taken.add(question.id)
     if exam.shuffle_questions:
         rng.shuffle(chosen)
-    return [question.latest for question in chosen]
+    return [(question.latest, mark) for question, mark in chosen]
+
+
+def draw(exam: Exam, rng: random.Random) -> list[QuestionVersion]:
+    """The question versions of a new attempt, in the order they will be shown."""
+    return [version for version, _mark in draw_slots(exam, rng)]
 
 
 def draw_shortfall(exam: Exam) -> list[str]:

@@ -12,6 +12,7 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -61,6 +62,21 @@ class QuestionForm(FlaskForm):
     note = StringField(_l("What changed"), validators=[Length(max=200)])
 
 
+class DrawRowForm(Form):
+    """One random-draw rule: how many questions from where, and what each is worth."""
+
+    count = IntegerField(_l("How many"), validators=[Optional(), NumberRange(min=1, max=200)])
+    category = SelectField(_l("From the category (and below)"), choices=[],
+                           validate_choice=False)
+    difficulty = SelectField(_l("Difficulty"), choices=choices([
+        ("", _l("any")), ("easy", _l("easy")), ("medium", _l("medium")), ("hard", _l("hard"))]),
+        validate_choice=False)
+    tags = StringField(_l("With every one of the tags (comma-separated)"),
+                       validators=[Length(max=500)])
+    mark = FloatField(_l("Mark of each question"),
+                      validators=[Optional(), NumberRange(min=0.01, max=1000)])
+
+
 class ExamForm(FlaskForm):
     """An exam's settings, questions, review options and assignment.
 
@@ -98,6 +114,12 @@ class ExamForm(FlaskForm):
                               validators=[Length(max=PLAN_TEXT_LIMIT)])
     employees = StringField(_l("Assign to employee numbers (comma-separated)"), default="",
                             validators=[Length(max=PLAN_TEXT_LIMIT)])
+    draw_rows = FieldList(FormField(DrawRowForm), label=_l("Random draw"), min_entries=0,
+                          max_entries=40)
+    user_ids = SelectMultipleField(_l("People"), coerce=int, validate_choice=False)
+    department_ids = SelectMultipleField(_l("Departments"), coerce=int, validate_choice=False)
+    confirm_change = BooleanField(_l("Change the questions anyway: attempts already made keep "
+                                     "theirs, new attempts get the new ones"))
 
 
 for _moment in REVIEW_MOMENTS:

@@ -1,7 +1,9 @@
 """Grading: automatic grades, the trainers' essay queue, exam results, regrades, reviews.
 
 - An attempt's score is the points earned over the points available (0..1); it passes when
-  the score reaches the exam's pass mark. While an essay waits, ``passed`` stays None.
+  the score reaches the exam's pass mark. A question is worth its exam slot's fixed mark
+  when the slot has one (``slot_points``), else its own points. While an essay waits,
+  ``passed`` stays None.
 - The exam result of a person combines their finished attempts by the exam's grading
   method (highest, last, average). ``activity_result`` (sender ``"exam"``) announces it
   once per attempt, when nothing is pending any more.
@@ -51,10 +53,19 @@ def grade_slot(slot: AttemptQuestion, version: QuestionVersion | None = None):
         return question, qtypes.grade(question, None, manual)
 
 
+def slot_points(slot: AttemptQuestion, question=None) -> float:
+    """What one question is worth in one attempt: the exam slot's fixed mark when it has
+    one (set at start), else the question's own points."""
+    if slot.mark is not None:
+        return slot.mark
+    return (question or definition_of(slot.key_version)).points
+
+
 def _totals(results) -> tuple[float, float, bool]:
-    points = sum((grade.fraction or 0.0) * question.points for question, grade in results)
-    available = sum(question.points for question, _ in results)
-    pending = any(grade.state == GradeState.PENDING for _, grade in results)
+    """``results``: (grade, points the slot is worth) per question."""
+    points = sum((grade.fraction or 0.0) * weight for grade, weight in results)
+    available = sum(weight for _, weight in results)
+    pending = any(grade.state == GradeState.PENDING for grade, _ in results)
     return points, available, pending
 
 
@@ -71,7 +82,7 @@ def grade_attempt(attempt: Attempt) -> None:
         question, grade = grade_slot(slot)
         slot.grade_state, slot.fraction, slot.grade = grade.state.value, grade.fraction, \
             grade.to_dict()
-        results.append((question, grade))
+        results.append((grade, slot_points(slot, question)))
     points, available, pending = _totals(results)
     attempt.points, attempt.max_points, attempt.needs_grading = points, available, pending
     attempt.score, attempt.passed = _outcome(attempt.exam, points, available, pending)
@@ -159,7 +170,8 @@ def _regraded_totals(attempt: Attempt, question_id: int, target: QuestionVersion
     results = []
     for slot in attempt.questions:
         use = target if slot.version.question_id == question_id else None
-        results.append(grade_slot(slot, use))
+        question, grade = grade_slot(slot, use)
+        results.append((grade, slot_points(slot, question)))
     points, available, pending = _totals(results)
     return _outcome(attempt.exam, points, available, pending)
 

@@ -39,7 +39,6 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.models import Department, User, utcnow
 from lms.exams import exam_service, extra_time, grading
 from lms.exams.attempts import locked, refuse
-from lms.exams.bank_service import definition_of
 from lms.exams.models import (
     Attempt,
     AttemptExtension,
@@ -234,7 +233,7 @@ def reopen_attempt(attempt_id: int, minutes, reason: str, actor_id: int,
 
 # --- marks --------------------------------------------------------------------------------
 def _points(slot: AttemptQuestion) -> float:
-    return definition_of(slot.key_version).points
+    return grading.slot_points(slot)
 
 
 def apply_marks(attempt: Attempt) -> None:

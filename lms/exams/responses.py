@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from question_bank.model import QuestionType
+from question_bank import qtypes
 
 #: Attempt question ids are database integers.
 MAX_ID = 2**31 - 1
@@ -95,20 +95,6 @@ def check_response(value: Any, field: str = "response", depth: int = 0) -> None:
 
 
 def from_form(question, form, name: str) -> Any:
-    """The raw response to ``question`` from ``form`` (None when left blank)."""
-    kind = question.type
-    if kind == QuestionType.MULTIPLE_CHOICE:
-        return form.getlist(name) or None
-    if kind == QuestionType.MATCHING:
-        chosen = {question.prompt_id(i): form.get(f"{name}-{question.prompt_id(i)}", "")
-                  for i in range(len(question.pairs))}
-        return {key: value for key, value in chosen.items() if value} or None
-    if kind == QuestionType.ORDERING:
-        order = form.getlist(f"{name}-order")
-        return order if form.get(f"{name}-touched") == "1" and order else None
-    if kind == QuestionType.CASE:
-        subs = {sub.key: from_form(sub, form, f"{name}--{sub.key}")
-                for sub in question.subquestions}
-        return {key: value for key, value in subs.items() if value not in (None, "")} or None
-    value = form.get(name, "")
-    return value if value.strip() else None
+    """The raw response to ``question`` from ``form`` (None when left blank); the question's
+    type knows its field names (``QuestionKind.response_from_form``)."""
+    return qtypes.kind_of(question).response_from_form(question, form, name)

@@ -7,6 +7,9 @@ their options by opaque id, so the distractor table can name each option's text.
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from lms.auth.models import User
@@ -141,3 +144,92 @@ def paired_gain(exam: Exam) -> dict | None:
     post_mean = sum(a for _, a in pairs) / len(pairs)
     return {"partner": partner, "n": len(pairs), "pre_mean": pre_mean, "post_mean": post_mean,
             "gain": post_mean - pre_mean}
+
+
+@dataclass
+class Overview:
+    """An exam at a glance: who was asked, who finished, and how they did (by person)."""
+
+    assigned: int
+    started: int
+    finished: int
+    in_progress: int
+    waiting_for_trainer: int
+    mean: float | None  # share 0..1 of each person's result by the grading method
+    median: float | None
+    pass_rate: float | None  # share of people with a final result who passed
+    not_started: list[User]
+
+
+def assigned_people(exam: Exam) -> list[User]:
+    """Everyone the exam is assigned to (directly or through a department), active only."""
+    people: dict[int, User] = {}
+    for assignment in exam.assignments:
+        if assignment.user_id:
+            user = db.session.get(User, assignment.user_id)
+            if user is not None and user.active:
+                people[user.id] = user
+        elif assignment.department_id:
+            for user in db.session.scalars(select(User).where(
+                    User.department_id == assignment.department_id, User.active.is_(True))):
+                people[user.id] = user
+    return sorted(people.values(), key=lambda user: (user.name, user.employee_no))
+
+
+def overview(exam: Exam) -> Overview:
+    """Mean, median and pass rate over people's results, and who has not started."""
+    from lms.exams.grading import exam_result
+
+    attempts = list(db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id)))
+    started = {a.user_id for a in attempts}
+    results = [exam_result(exam, user_id) for user_id in sorted(started)]
+    scores = [score for score, _passed in results if score is not None]
+    people = assigned_people(exam)
+    return Overview(
+        assigned=len(people), started=len(started), finished=len(scores),
+        in_progress=sum(1 for a in attempts if a.is_open),
+        waiting_for_trainer=sum(1 for a in attempts if a.needs_grading and not a.is_open),
+        mean=statistics.fmean(scores) if scores else None,
+        median=statistics.median(scores) if scores else None,
+        pass_rate=(sum(1 for _s, passed in results if passed) / len(scores)) if scores
+        else None,
+        not_started=[user for user in people if user.id not in started])
+
+
+RESPONSES_HEADER = ("employee_no", "name", "attempt", "question", "key", "type", "response",
+                    "state", "fraction", "points", "max_points")
+
+
+def response_rows(exam: Exam, language: str) -> list[tuple]:
+    """One row per question of every closed attempt: what the trainee answered, as text."""
+    from lms.exams.grading import slot_points
+    from question_bank import qtypes
+
+    rows = []
+    attempts = db.session.scalars(select(Attempt).join(User).where(
+        Attempt.exam_id == exam.id, Attempt.state != AttemptState.IN_PROGRESS.value)
+        .order_by(User.employee_no, Attempt.number))
+    for attempt in attempts:
+        for slot in attempt.questions:
+            question = definition_of(slot.version)
+            response = slot.answer.response if slot.answer else None
+            worth = slot_points(slot, question)
+            try:
+                shown = qtypes.kind_of(question).response_text(question, response, language)
+            except (KeyError, TypeError, ValueError):  # a response no type can read
+                shown = str(response)
+            rows.append((attempt.user.employee_no, attempt.user.name, attempt.number,
+                         slot.position + 1, question.key, question.type.value, shown,
+                         slot.grade_state or "",
+                         None if slot.fraction is None else round(slot.fraction, 4),
+                         None if slot.fraction is None else round(slot.fraction * worth, 4),
+                         worth))
+    return rows
+
+
+def export_responses(exam: Exam, kind: str, language: str) -> bytes:
+    """Every response to every question of the exam as CSV or XLSX (text never a formula)."""
+    rows = response_rows(exam, language)
+    if kind == "csv":
+        return write_csv(rows, RESPONSES_HEADER)
+    return write_xlsx(rows, RESPONSES_HEADER, sheet_title="responses")

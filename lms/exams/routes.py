@@ -224,8 +224,55 @@ def my_save_page(attempt_id: int):
     if request.form.get("finish") == "1":
         attempt_service.submit(attempt.id, current_user.id)
         return redirect(url_for("exams.my_review", attempt_id=attempt.id))
+    flag = request.form.get("flag", type=int)
+    if flag:
+        slot = next((s for s in attempt.questions if s.id == flag), None)
+        try:
+            attempt_service.set_flag(attempt.id, current_user.id, flag,
+                                     not (slot is not None and slot.flagged))
+        except attempt_service.AttemptRefused as refused:
+            db.session.rollback()
+            flash(refusal_text(refused.code), "warning")
+        number = slot.position + 1 if slot is not None else 1
+        return redirect(url_for("exams.my_attempt", attempt_id=attempt.id, page=page,
+                                _anchor=f"q{number}"))
+    if request.form.get("summary") == "1":
+        return redirect(url_for("exams.my_summary", attempt_id=attempt.id))
     goto = request.form.get("goto", page, type=int)
     return redirect(url_for("exams.my_attempt", attempt_id=attempt.id, page=goto))
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/flag", methods=["POST"])
+@signed_in
+def my_flag(attempt_id: int):
+    """Flag or unflag one question (JSON ``{"slot": id, "flagged": true}``)."""
+    payload = request.get_json(silent=True)
+    slot = payload.get("slot") if isinstance(payload, dict) else None
+    flagged = payload.get("flagged") if isinstance(payload, dict) else None
+    if isinstance(slot, bool) or not isinstance(slot, int) or not isinstance(flagged, bool):
+        return jsonify(error="bad_request", field="slot" if not isinstance(slot, int)
+                       else "flagged", message=_("Bad request")), 400
+    try:
+        state = attempt_service.set_flag(attempt_id, current_user.id, slot, flagged)
+    except attempt_service.AttemptRefused as refused:
+        db.session.rollback()
+        return _refusal_reply(refused)
+    return jsonify(flagged=state)
+
+
+@bp.route("/exams/attempts/<int:attempt_id>/summary")
+@signed_in
+def my_summary(attempt_id: int):
+    """Before submitting: every question answered or not and flagged or not, with links."""
+    attempt = _attempt_or_404(attempt_id)
+    if attempt_service.close_if_expired(attempt) or not attempt.is_open:
+        return redirect(url_for("exams.my_review", attempt_id=attempt.id))
+    rows = attempt_service.summary(attempt)
+    return render_template("exams/summary.html", attempt=attempt, exam=attempt.exam, rows=rows,
+                           open_numbers=[r.number for r in rows if not r.answered],
+                           flagged_numbers=[r.number for r in rows if r.flagged],
+                           remaining=attempt_service.remaining_seconds(attempt),
+                           confirm=ConfirmForm())
 
 
 @bp.route("/exams/attempts/<int:attempt_id>/status")
@@ -281,10 +328,14 @@ def review_items(attempt, show, lang: str) -> list[dict]:
             view = qtypes.review_view(question, None, unanswered(), lang,
                                       attempt_service.question_rng(attempt, slot), show)
         attempt_service.arrange_like_attempt(view, attempt, slot, lang)
+        worth = grading.slot_points(slot, question)
+        view["points"] = worth
+        if view.get("score") is not None and view.get("fraction") is not None:
+            view["score"] = view["fraction"] * worth
         not_answered = view.get("state") == "unanswered"
         mark = marks.get(slot.id)
         if mark is not None:
-            _show_mark_override(view, mark, question.points, show)
+            _show_mark_override(view, mark, worth, show)
         items.append({"slot": slot, "number": slot.position + 1, "view": view,
                       "unanswered": not_answered, "mark": mark,
                       "comment": slot.manual_grade.comment if slot.manual_grade else ""})
@@ -362,7 +413,9 @@ def verify_form():
 
 from lms.exams import (  # noqa: E402,F401  (register routes)
     cli,
+    routes_authoring,
     routes_bank,
+    routes_build,
     routes_manage,
     routes_overrides,
 )

@@ -1,6 +1,7 @@
 """Trainer pages of the question bank: browse, preview, edit (new version), import, export,
 and regrade after a key correction."""
 
+import dataclasses
 import random
 
 import yaml
@@ -17,10 +18,9 @@ from lms.exams.routes import bp, language
 from lms.extensions import db
 from lms.tabular import content_disposition
 from question_bank import qtypes
-from question_bank.formats.yaml_native import BankLoader, read_yaml
+from question_bank.formats.yaml_native import read_yaml
 from question_bank.grading import ReviewOptions
 from question_bank.model import Curriculum, Difficulty, QuestionType
-from scenarios import safe_yaml
 
 TRAINERS = ("trainer", "admin")
 
@@ -32,42 +32,75 @@ def _question_or_404(question_id: int) -> Question:
     return question
 
 
+def bank_filter(args) -> bank_service.BankFilter:
+    """The bank filter of a query string (the bank page and the exam's question picker)."""
+    return bank_service.filter_from_args(args)
+
+
+def bank_choices() -> dict:
+    """What the filter boxes offer."""
+    return {"categories": bank_service.categories(), "tags": bank_service.all_tags(),
+            "types": [t.value for t in QuestionType], "difficulties": [d.value for d in Difficulty],
+            "curricula": [c.value for c in Curriculum]}
+
+
 @bp.route("/exams/manage/questions")
 @roles_required(*TRAINERS)
 def manage_questions():
-    """The bank: search and filter by category, type, difficulty, tag and curriculum."""
-    wanted = bank_service.BankFilter(**{name: request.args.get(name, "").strip() for name in (
-        "text", "category", "type", "difficulty", "tag", "curriculum")})
+    """The bank, a page at a time: full-text search and filters (category subtree, several
+    tags, type, difficulty, curriculum, status), with usage and facility per question."""
+    wanted = bank_filter(request.args)
+    found = bank_service.find_questions(wanted)
     return render_template(
-        "exams/bank.html", questions=bank_service.find_questions(wanted), wanted=wanted,
-        categories=bank_service.categories(), tags=bank_service.all_tags(),
-        types=[t.value for t in QuestionType], difficulties=[d.value for d in Difficulty],
-        curricula=[c.value for c in Curriculum], export_formats=transfer.EXPORT_FORMATS)
+        "exams/bank.html", found=found, questions=found.questions, wanted=wanted,
+        usage=bank_service.usage_of(q.id for q in found.questions),
+        page_args={k: request.args.getlist(k) for k in request.args if k != "page"},
+        export_formats=transfer.EXPORT_FORMATS, confirm=ConfirmForm(), **bank_choices())
 
 
 @bp.route("/exams/manage/questions/<int:question_id>")
 @roles_required(*TRAINERS)
 def manage_question(question_id: int):
-    """One question previewed as a trainee sees it, its versions and duplicates."""
+    """One question previewed as a trainee sees it (and answerable), its versions and
+    duplicates; ``?diff=<n>`` compares version n with the one shown."""
     question = _question_or_404(question_id)
     number = request.args.get("version", question.latest_number, type=int)
     version = next((v for v in question.versions if v.number == number), question.latest)
+    return _question_page(question, version)
+
+
+def _question_page(question: Question, version: QuestionVersion, answered=None,
+                   response=None):
     definition = bank_service.definition_of(version)
     view = qtypes.public_view(definition, language(), random.Random(0))
+    other = request.args.get("diff", type=int)
+    compared = next((v for v in question.versions if v.number == other), None)
     return render_template(
         "exams/question.html", question=question, version=version, view=view,
         review=qtypes.review_view(definition, None, qtypes.grade(definition, None),
                                   language(), random.Random(0),
                                   ReviewOptions(score=False, correctness=False)),
-        duplicates=bank_service.duplicates_of(definition), confirm=ConfirmForm())
+        answered=answered, response=response, compared=compared,
+        diff=bank_service.version_diff(compared, version) if compared else None,
+        usage=bank_service.usage_of([question.id]).get(question.id),
+        duplicates=bank_service.duplicates_of(definition), confirm=ConfirmForm()), \
+        200
+
+
+#: The lines put before a single question's YAML to make it a bank file (see ``_as_bank``).
+_BANK_HEAD = "curriculum: service_standards\nquestions:\n"
 
 
 def _parse_definition(text: str, key: str | None):
-    """The one question of a YAML definition, or the list of problems (with lines)."""
-    wrapped = text if text.lstrip().startswith("curriculum:") else None
-    result = read_yaml(wrapped or _as_bank(text), "definition.yaml", shipped=False)
+    """The one question of a YAML definition, or the list of problems (with the lines of
+    the text as typed)."""
+    whole = text.lstrip().startswith("curriculum:")
+    result = read_yaml(text if whole else _as_bank(text), "definition.yaml", shipped=False)
     if result.errors:
-        return None, [f"{item.where()}: {item.message(language())}" for item in result.errors]
+        shift = 0 if whole else _BANK_HEAD.count("\n")
+        issues = [dataclasses.replace(item, line=item.line - shift)
+                  if item.line and item.line > shift else item for item in result.errors]
+        return None, [f"{item.where()}: {item.message(language())}" for item in issues]
     if len(result.questions) != 1:
         return None, [_("Write exactly one question.")]
     question = result.questions[0]
@@ -77,15 +110,12 @@ def _parse_definition(text: str, key: str | None):
 
 
 def _as_bank(text: str) -> str:
-    try:  # bounded: the text comes from the browser; read_yaml reports what is wrong with it
-        data = safe_yaml.load(text, BankLoader) if text.strip() else None
-    except yaml.YAMLError:
-        return text
-    if not isinstance(data, dict):
-        return text
-    curriculum = data.pop("curriculum", None) or Curriculum.SERVICE_STANDARDS.value
-    return yaml.safe_dump({"curriculum": curriculum, "questions": [data]}, allow_unicode=True,
-                          sort_keys=False)
+    """One question's mapping as a bank of one, indented under ``questions:`` so that every
+    line keeps its place (an error on line 10 is reported on line 10). The question's own
+    ``curriculum`` overrides the bank's."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    body = "\n".join(("- " if index == 0 else "  ") + line for index, line in enumerate(lines))
+    return _BANK_HEAD + body
 
 
 def _definition_text(version: QuestionVersion) -> str:
@@ -198,11 +228,15 @@ def manage_export():
         abort(400)
     category = request.args.get("category", "").strip()
     text, skipped = transfer.export(category, file_format, request.args.get("lang", language()))
+    if skipped:  # an export carries every question asked for, or none
+        flash(_("Not exported: %(format)s cannot hold %(keys)s (case questions). Export this "
+                "category as YAML, or move them out of it first.",
+                format={"gift": "GIFT", "xml": "Moodle XML"}.get(file_format, file_format),
+                keys=", ".join(item.key or "" for item in skipped)[:300]), "danger")
+        return redirect(url_for("exams.manage_questions", category=category))
     suffix = {"gift": "gift.txt", "xml": "xml", "yaml": "yaml"}[file_format]
     name = (category.replace("/", "-") or "bank") + "." + suffix
     headers = {"Content-Disposition": content_disposition(name)}  # RFC 5987: Chinese names
-    if skipped:
-        headers["X-Skipped-Questions"] = ",".join(item.key or "" for item in skipped)[:500]
     return Response(text, mimetype="text/plain; charset=utf-8", headers=headers)
 
 

@@ -30,12 +30,12 @@ from lms.exams.models import (
     AttemptState,
     Certificate,
     Exam,
-    default_review,
 )
 from lms.exams.routes import bp, language, review_items
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from lms.i18n import localized
+from lms.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, download_response
 from question_bank.grading import ReviewOptions
 from question_bank.model import QuestionType
 from question_bank.qtypes import kind_of
@@ -96,53 +96,6 @@ def _fill_exam(exam: Exam, form: ExamForm) -> None:
     exam.review = exam_admin.review_from_form(form)
 
 
-def _form_from_exam(form: ExamForm, exam: Exam) -> None:
-    form.process(obj=exam)
-    form.title_zh.data, form.title_en.data = exam.title.get("zh"), exam.title.get("en")
-    form.pass_mark.data = round(exam.pass_mark * 100)
-    form.opens_at.data, form.closes_at.data = utc_to_local(exam.opens_at), \
-        utc_to_local(exam.closes_at)
-    form.pairing_key.data = exam.pairing_key or ""
-    for name, value in exam_admin.plan_text(exam).items():
-        getattr(form, name).data = value
-    exam_admin.review_to_form(form, exam.review)
-
-
-def _exam_form(exam: Exam | None):
-    form = ExamForm()
-    errors = []
-    if form.validate_on_submit():
-        duplicate = db.session.scalar(select(Exam).where(Exam.slug == form.slug.data))
-        plan = exam_admin.check_plan(form.fixed_keys.data, form.draws.data,
-                                     form.departments.data, form.employees.data)
-        errors = plan.errors + ([_("Another exam uses the key %(key)s.", key=form.slug.data)]
-                                if duplicate is not None and duplicate is not exam else [])
-        if form.opens_at.data and form.closes_at.data and \
-                form.closes_at.data <= form.opens_at.data:
-            errors.append(_("The exam must close after it opens."))
-        errors += [_("%(field)s: give a date between %(first)d and %(last)d.",
-                     field=field.label.text, first=FIRST_YEAR, last=LAST_YEAR)
-                   for field in (form.opens_at, form.closes_at)
-                   if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR]
-        if not errors:
-            target = exam or Exam(created_by_id=current_user.id, title={})
-            _fill_exam(target, form)
-            exam_admin.apply_plan(target, plan)
-            db.session.add(target)
-            db.session.commit()
-            flash(_("Exam saved."), "success")
-            return redirect(url_for("exams.manage_exam", exam_id=target.id))
-    elif request.method == "POST":
-        errors = form_errors(form)
-    elif request.method == "GET":
-        if exam is not None:
-            _form_from_exam(form, exam)
-        else:
-            exam_admin.review_to_form(form, default_review())
-    return render_template("exams/exam_form.html", form=form, exam=exam, errors=errors), \
-        400 if errors or form.errors else 200
-
-
 def form_errors(form) -> list[str]:
     """One line per refused field of a posted form (an expired form token included)."""
     lines = []
@@ -152,22 +105,15 @@ def form_errors(form) -> list[str]:
             continue
         field = getattr(form, name, None)
         label = field.label.text if field is not None else name
+        if messages and isinstance(messages[0], dict):  # rows of a FieldList
+            for number, row in enumerate(messages, start=1):
+                for inner, texts in (row or {}).items():
+                    sub = getattr(field.entries[number - 1].form, inner, None)
+                    lines.append(f"{label} {number}, {sub.label.text if sub else inner}: "
+                                 f"{' '.join(str(m) for m in texts)}")
+            continue
         lines.append(f"{label}: {' '.join(str(m) for m in messages)}")
     return lines
-
-
-@bp.route("/exams/manage/new", methods=["GET", "POST"])
-@roles_required(*TRAINERS)
-def manage_exam_new():
-    """Create an exam."""
-    return _exam_form(None)
-
-
-@bp.route("/exams/manage/<int:exam_id>/edit", methods=["GET", "POST"])
-@roles_required(*TRAINERS)
-def manage_exam_edit(exam_id: int):
-    """Change an exam's settings, questions and assignment."""
-    return _exam_form(_exam_or_404(exam_id))
 
 
 def _results_page(exam: Exam, extension_errors=(), status: int = 200):
@@ -185,6 +131,7 @@ def _results_page(exam: Exam, extension_errors=(), status: int = 200):
     return render_template(
         "exams/exam_results.html", exam=exam, attempts=attempts, chart=chart,
         shortfall=exam_service.draw_shortfall(exam), gain=results.paired_gain(exam),
+        overview=results.overview(exam),
         count=exam_service.question_count(exam), extendable=extendable,
         extensions=extensions, extension_errors=list(extension_errors),
         override_count=len(overrides.overrides_of(exam)),
@@ -289,6 +236,17 @@ def manage_export_results(exam_id: int, kind: str):
                         headers=disposition)
     return Response(results.export_xlsx(exam), headers=disposition, mimetype=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+
+@bp.route("/exams/manage/<int:exam_id>/responses.<any(csv, xlsx):kind>")
+@roles_required(*TRAINERS)
+def manage_export_responses(exam_id: int, kind: str):
+    """Every response to every question of the exam's closed attempts, as CSV or XLSX."""
+    exam = _exam_or_404(exam_id)
+    lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else language()
+    data = results.export_responses(exam, kind, lang)
+    return download_response(data, f"{exam.slug}-responses.{kind}",
+                             CSV_MIMETYPE if kind == "csv" else XLSX_MIMETYPE)
 
 
 @bp.route("/exams/manage/attempts/<int:attempt_id>")

@@ -12,8 +12,9 @@ by slug) is left as it is, trainers' changes included, so loading again changes 
 runs from ``flask --app lms exams load``, from the demo, and (``commit=False``) before the
 courses loader checks the references of the shipped courses (``lms.courses.loading``).
 
-Assumption: the fixed mark holds for the bank as shipped; the exam stores its draws as
-``ExamItem`` rows and grading weighs each drawn question by its own points.
+The exam stores its draws as ``ExamItem`` rows with their ``mark``; each attempt fixes that
+mark on the questions it draws (``AttemptQuestion.mark``), so the weight per slot holds even
+when a trainer later adds questions of other points to a category.
 """
 
 from __future__ import annotations
@@ -327,7 +328,7 @@ def _exam(spec: ExamSpec):
                 test_kind="exam", review=default_review())
     exam.items = [ExamItem(position=position, draw_count=draw.count,
                            draw_category=draw.category, draw_difficulty=draw.difficulty,
-                           draw_tags=list(draw.tags))
+                           draw_tags=list(draw.tags), mark=draw.mark)
                   for position, draw in enumerate(spec.draws)]
     return exam
 

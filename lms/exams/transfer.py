@@ -64,6 +64,8 @@ def parse(data: bytes, request: ImportRequest) -> ImportResult:
         return result_from([], [issue("file.too_large", limit=MAX_IMPORT_BYTES // 2**20)],
                            file=name)
     result = _parse(data, request)
+    if result.ok and not result.questions:  # empty, or only categories: nothing to import
+        return result_from([], [issue("file.empty")], file=name)
     if len(result.questions) > MAX_IMPORT_QUESTIONS:
         return result_from([], [issue("file.too_many", count=len(result.questions),
                                       limit=MAX_IMPORT_QUESTIONS)], file=name)
@@ -96,18 +98,20 @@ def _parse(data: bytes, request: ImportRequest) -> ImportResult:
     return read_yaml(text, name, shipped=False)
 
 
-def _existing() -> tuple[dict[str, str], set[str]]:
-    rows = db.session.execute(select(QuestionVersion.fingerprints, Question.key).join(Question)
+def _existing() -> tuple[dict[str, str], dict[str, str]]:
+    """(fingerprint -> key, key -> definition hash) of every stored question's latest version."""
+    rows = db.session.execute(select(QuestionVersion.fingerprints, Question.key,
+                                     QuestionVersion.definition_hash).join(Question)
                               .where(QuestionVersion.number == Question.latest_number)).all()
-    prints = {fingerprint: key for fingerprints, key in rows for fingerprint in fingerprints}
-    return prints, {key for _, key in rows}
+    prints = {fingerprint: key for fingerprints, key, _ in rows for fingerprint in fingerprints}
+    return prints, {key: digest for _, key, digest in rows}
 
 
 def check_import(data: bytes, request: ImportRequest, language: str) -> dict:
     """The preview of an upload (errors, or rows with new/version/duplicate flags)."""
-    prints, keys = _existing()
+    prints, hashes = _existing()
     return preview(parse(data, request), language, existing_fingerprints=prints,
-                   existing_keys=keys)
+                   existing_keys=set(hashes), existing_hashes=hashes)
 
 
 def _folder() -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from question_bank.hashing import fingerprints
+from question_bank.hashing import definition_hash, fingerprints
 from question_bank.issues import ImportResult
 from question_bank.model import Question
 from question_bank.text import excerpt
@@ -56,11 +56,18 @@ def find_duplicates(questions: Iterable[Question],
 
 def preview(result: ImportResult, language: str = "zh", *,
             existing_fingerprints: Mapping[str, str] | Collection[str] = (),
-            existing_keys: Collection[str] = ()) -> dict[str, Any]:
-    """Plain data for the import preview page."""
+            existing_keys: Collection[str] = (),
+            existing_hashes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Plain data for the import preview page.
+
+    ``existing_hashes`` (stored key -> ``definition_hash`` of its latest version) tells an
+    unchanged question (importing it changes nothing) from a new version; a question is
+    never called a duplicate of its own stored self."""
+    hashes = existing_hashes or {}
     duplicates = {item.key: item for item in find_duplicates(result.questions,
-                                                             existing_fingerprints)}
-    rows = [_row(question, language, duplicates.get(question.key), existing_keys)
+                                                             existing_fingerprints)
+                  if item.within_file or item.other != item.key}
+    rows = [_row(question, language, duplicates.get(question.key), existing_keys, hashes)
             for question in result.questions]
     return {
         "ok": result.ok,
@@ -72,12 +79,14 @@ def preview(result: ImportResult, language: str = "zh", *,
             "by_type": dict(Counter(row["type"] for row in rows)),
             "duplicates": len(duplicates),
             "new_versions": sum(1 for row in rows if row["new_version"]),
+            "unchanged": sum(1 for row in rows if row["unchanged"]),
         },
     }
 
 
 def _row(question: Question, language: str, duplicate: Duplicate | None,
-         existing_keys: Collection[str]) -> dict[str, Any]:
+         existing_keys: Collection[str], hashes: Mapping[str, str]) -> dict[str, Any]:
+    unchanged = question.key in hashes and hashes[question.key] == definition_hash(question)
     return {
         "key": question.key,
         "type": question.type.value,
@@ -86,7 +95,9 @@ def _row(question: Question, language: str, duplicate: Duplicate | None,
         "points": question.points,
         "tags": list(question.tags),
         "excerpt": excerpt(question.text.get(language)),
-        "new_version": question.key in existing_keys,
+        "new_version": (question.key in existing_keys or question.key in hashes)
+        and not unchanged,
+        "unchanged": unchanged,
         "duplicate_of": duplicate.other if duplicate else None,
         "duplicate_within_file": duplicate.within_file if duplicate else False,
     }

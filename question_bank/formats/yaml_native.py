@@ -134,7 +134,7 @@ def read_yaml(text: str, file: str | None = None, *, shipped: bool = True,
     if data is None:
         return result_from([], problems, file=file)
     reader = Reader(lines)
-    questions = read_bank_data(data, reader)
+    questions = read_bank_data(data, reader, curriculum_required=shipped)
     problems += reader.issues
     reported = {(item.key, item.field) for item in reader.issues}
     for index, question in enumerate(questions):

@@ -18,6 +18,7 @@ import random
 from typing import Any
 
 from question_bank.datafields import Reader, put, text_data
+from question_bank.editor import EditorField
 from question_bank.grading import Grade, PartResult, graded, unanswered
 from question_bank.issues import Issue, issue
 from question_bank.model import LocalText, MatchPair, Question, QuestionType
@@ -45,6 +46,33 @@ class Matching(QuestionKind):
     type = QuestionType.MATCHING
     template_name = "exams/questions/matching.html"
     fields = ("pairs", "distractors")
+    reader = "map"
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """Rows of prompt and answer, and extra wrong answers."""
+        return (EditorField("pairs", "rows", "pairs", min_rows=4,
+                            fields=(EditorField("prompt", "line", "prompt", required=True),
+                                    EditorField("answer", "line", "match", required=True))),
+                EditorField("distractors", "lines", "distractors", min_rows=2))
+
+    def response_from_form(self, question: Question, form: Any, name: str) -> Any:
+        """One select per prompt, ``<name>-<prompt id>``."""
+        chosen = {prompt: form.get(f"{name}-{prompt}", "") for prompt in self.prompt_ids(question)}
+        return {key: value for key, value in chosen.items() if value} or None
+
+    def response_text(self, question: Question, response: Any, language: str) -> str:
+        """``prompt → chosen answer`` per prompt answered."""
+        response = response if isinstance(response, dict) else {}
+        choices = self.choices(question)
+        return "; ".join(
+            f"{pair.prompt.get(language)} → {choices[response[prompt]].get(language)}"
+            for prompt, pair in zip(self.prompt_ids(question), question.pairs, strict=True)
+            if response.get(prompt) in choices)
+
+    def shuffle_view(self, view: dict, rng: random.Random, shuffle_options: bool) -> None:
+        """The answers to choose from in this trainee's order (prompts stay in order)."""
+        if shuffle_options:
+            rng.shuffle(view["choices"])
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """Pairs and distractors."""
@@ -159,6 +187,25 @@ class Ordering(QuestionKind):
     type = QuestionType.ORDERING
     template_name = "exams/questions/ordering.html"
     fields = ("items",)
+    reader = "order"
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """The items, in the right order."""
+        return (EditorField("items", "lines", "items", min_rows=5, help="items_help"),)
+
+    def response_from_form(self, question: Question, form: Any, name: str) -> Any:
+        """The items in the order posted, once the trainee moved one (``<name>-touched``)."""
+        order = form.getlist(f"{name}-order")
+        return order if form.get(f"{name}-touched") == "1" and order else None
+
+    def response_text(self, question: Question, response: Any, language: str) -> str:
+        """The items in the order the trainee put them."""
+        texts = dict(zip(self.item_ids(question), question.items, strict=True))
+        return " > ".join(texts[item].get(language) for item in response or () if item in texts)
+
+    def shuffle_view(self, view: dict, rng: random.Random, shuffle_options: bool) -> None:
+        """Always out of order, whatever the shuffle setting."""
+        rng.shuffle(view["items"])
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """The items, in the right order."""

@@ -8,7 +8,13 @@ A question type (``QuestionKind`` subclass, one per ``QuestionType``) knows how 
 - grade a response (``grade``) into a ``Grade``;
 - describe itself for the browser before review (``public_view``: no credit, no right answers,
   no accepted-answer lists, options under opaque ids) and after (``review_view``, filtered by
-  ``ReviewOptions``); the web layer renders the view with ``template_name``.
+  ``ReviewOptions``); the web layer renders the view with ``template_name``;
+- behave on the page: ``reader`` names how the page script reads a response from the
+  rendered template (one of ``PAGE_READERS``), ``response_from_form`` reads the same response
+  from a plain form post, and ``shuffle_view`` puts a public view in one trainee's order;
+- describe its authoring form (``editor_fields``, see ``question_bank.editor``).
+
+So a new type is one module here (registered in ``qtypes/__init__.py``) plus its template.
 
 Responses are JSON values; each type documents its shape on its class.
 """
@@ -99,12 +105,22 @@ def _values(value: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield from _values(child, f"{path}[{index}]")
 
 
+#: How the attempt page's script reads a response from a rendered question (``data-reader``):
+#: ``one`` the checked radio's value; ``many`` the checked boxes' values; ``text`` the one
+#: input's value; ``map`` ``{data-part: value}`` of the selects/inputs; ``order`` the
+#: ``data-item`` ids in page order once touched; ``parts`` ``{data-sub: response}`` of nested
+#: question bodies.
+PAGE_READERS = ("one", "many", "text", "map", "order", "parts")
+
+
 class QuestionKind:
     """Base class of the question types; see the module docstring."""
 
     type: ClassVar[QuestionType]
     #: Jinja template the web layer renders the public/review view with.
     template_name: ClassVar[str]
+    #: How the page reads a response (one of ``PAGE_READERS``).
+    reader: ClassVar[str] = "text"
     #: Native-format fields this type reads besides the common ones.
     fields: ClassVar[tuple[str, ...]] = ()
     #: Whether the type can be graded without a trainer.
@@ -149,6 +165,27 @@ class QuestionKind:
         """Grade ``response``; ``manual`` is a trainer's fraction where one is needed."""
         raise NotImplementedError
 
+    def response_from_form(self, question: Question, form: Any, name: str) -> Any:
+        """The raw response posted by a plain form under field ``name`` (None when blank).
+
+        ``form`` is a multi-dict (``get``/``getlist``), e.g. Flask's ``request.form``."""
+        value = form.get(name, "")
+        return value if value.strip() else None
+
+    def response_text(self, question: Question, response: Any, language: str) -> str:
+        """A response as plain text for exports (option texts, not ids); '' when blank."""
+        if response is None:
+            return ""
+        return str(response)
+
+    # --- the page ------------------------------------------------------------------------
+    def shuffle_view(self, view: dict, rng: random.Random, shuffle_options: bool) -> None:
+        """Put a public view's parts in one trainee's order, in place (default: none)."""
+
+    def editor_fields(self) -> tuple:
+        """This type's part of the authoring form (``question_bank.editor.EditorField``)."""
+        return ()
+
     # --- views ---------------------------------------------------------------------------
     def public_view(self, question: Question, language: str, rng: random.Random) -> dict:
         """What the browser may see before review. Same ``rng`` state, same order."""
@@ -156,6 +193,7 @@ class QuestionKind:
             "key": question.key,
             "type": question.type.value,
             "template": self.template_name,
+            "reader": self.reader,
             "text_html": render_text(question.text.get(language), question.text_format),
             "points": question.points,
         }

@@ -18,6 +18,7 @@ import random
 from typing import Any
 
 from question_bank.datafields import Reader, number_data, put, text_data
+from question_bank.editor import EditorField
 from question_bank.grading import FRACTION_EPSILON, Grade, PartResult, graded, unanswered
 from question_bank.issues import Issue, issue, message_text
 from question_bank.model import ChoiceOption, LocalText, Question, QuestionType
@@ -32,11 +33,33 @@ from question_bank.qtypes.base import (
     unknown_id_issue,
 )
 
+OPTION_FIELDS = (EditorField("text", "line", "option", required=True),
+                 EditorField("fraction", "percent", "credit", default=0.0),
+                 EditorField("feedback", "line", "option_feedback"))
+
 
 class _Choice(QuestionKind):
     """What single and multiple choice share: options, shuffling, option review."""
 
     fields = ("shuffle_options", "options")
+    reader = "one"
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """The shuffle switch and the option rows (text, credit, feedback)."""
+        return (EditorField("shuffle_options", "boolean", "shuffle_options", default=True),
+                EditorField("options", "rows", "options", fields=OPTION_FIELDS, min_rows=5,
+                            max_rows=12, help="options_help"))
+
+    def response_text(self, question: Question, response: Any, language: str) -> str:
+        """The chosen options' texts, in the author's order."""
+        chosen = self.chosen(response) if response is not None else set()
+        return "; ".join(option.text.get(language) for index, option in
+                         enumerate(question.options) if question.option_id(index) in chosen)
+
+    def shuffle_view(self, view: dict, rng: random.Random, shuffle_options: bool) -> None:
+        """Options in this trainee's order (unless shuffling is off)."""
+        if shuffle_options:
+            rng.shuffle(view["options"])
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """Options and the shuffle switch."""
@@ -176,6 +199,11 @@ class MultipleChoice(_Choice):
 
     type = QuestionType.MULTIPLE_CHOICE
     template_name = "exams/questions/multiple_choice.html"
+    reader = "many"
+
+    def response_from_form(self, question: Question, form: Any, name: str) -> Any:
+        """Every ticked box."""
+        return form.getlist(name) or None
 
     def check(self, question: Question) -> list[Issue]:
         """Positive fractions add up to 1.0 (± 0.001)."""
@@ -221,6 +249,13 @@ class TrueFalse(QuestionKind):
     type = QuestionType.TRUE_FALSE
     template_name = "exams/questions/true_false.html"
     fields = ("answer", "feedback_true", "feedback_false")
+    reader = "one"
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """The right answer and the feedback for each choice."""
+        return (EditorField("answer", "truth", "answer", required=True),
+                EditorField("feedback_true", "text", "feedback_true"),
+                EditorField("feedback_false", "text", "feedback_false"))
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """The right answer and the feedback for each choice."""
@@ -240,6 +275,12 @@ class TrueFalse(QuestionKind):
         if isinstance(question.answer, bool):
             return []
         return [issue("field.missing", field="answer")]
+
+    def response_text(self, question: Question, response: Any, language: str) -> str:
+        """'True' or 'False' in ``language``."""
+        if response is None:
+            return ""
+        return message_text("label.true" if response else "label.false", language)
 
     def normalise_response(self, question: Question, raw: Any) -> Any:
         """Form values ``"true"``/``"false"`` become booleans."""

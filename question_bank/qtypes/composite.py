@@ -17,6 +17,7 @@ import random
 from typing import Any
 
 from question_bank.datafields import Reader, put, text_data
+from question_bank.editor import EditorField
 from question_bank.grading import Grade, GradeState, ReviewOptions, graded, unanswered
 from question_bank.issues import Issue, issue
 from question_bank.model import Question, QuestionType, TextFormat
@@ -34,6 +35,11 @@ class Essay(QuestionKind):
     template_name = "exams/questions/essay.html"
     fields = ("grader_info", "response_template")
     auto_graded = False
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """The rubric notes for trainers and the optional starting text."""
+        return (EditorField("grader_info", "text", "grader_info"),
+                EditorField("response_template", "text", "response_template"))
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """The rubric notes and the optional starting text."""
@@ -87,6 +93,35 @@ class Case(QuestionKind):
     type = QuestionType.CASE
     template_name = "exams/questions/case.html"
     fields = ("subquestions",)
+    reader = "parts"
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """The sub-questions, each with its own type's form."""
+        return (EditorField("subquestions", "subquestions", "subquestions"),)
+
+    def response_from_form(self, question: Question, form: Any, name: str) -> Any:
+        """Each sub-question's response under ``<name>--<sub key>``."""
+        from question_bank.qtypes import kind_of
+
+        subs = {sub.key: kind_of(sub).response_from_form(sub, form, f"{name}--{sub.key}")
+                for sub in question.subquestions}
+        return {key: value for key, value in subs.items() if value not in (None, "")} or None
+
+    def response_text(self, question: Question, response: Any, language: str) -> str:
+        """``<sub key>: <its response>`` per sub-question answered."""
+        from question_bank.qtypes import kind_of
+
+        response = response if isinstance(response, dict) else {}
+        return " | ".join(
+            f"{sub.key}: {kind_of(sub).response_text(sub, response[sub.key], language)}"
+            for sub in question.subquestions if response.get(sub.key) is not None)
+
+    def shuffle_view(self, view: dict, rng: random.Random, shuffle_options: bool) -> None:
+        """Each sub-question in order, shuffled by its own type."""
+        from question_bank.qtypes import kind_of
+
+        for sub in view.get("subquestions", []):
+            kind_of(sub["type"]).shuffle_view(sub, rng, shuffle_options)
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """The sub-questions, read as questions of their own type."""

@@ -22,6 +22,7 @@ from html import escape
 from typing import Any
 
 from question_bank.datafields import Reader, number_data, put, terms_data, text_data
+from question_bank.editor import EditorField
 from question_bank.grading import (
     FRACTION_EPSILON,
     Grade,
@@ -69,6 +70,13 @@ class ShortAnswer(QuestionKind):
     type = QuestionType.SHORT_ANSWER
     template_name = "exams/questions/short_answer.html"
     fields = ("answers",)
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """Rows of accepted answers (per language, one per line), credit and feedback."""
+        return (EditorField("answers", "rows", "answers", min_rows=3, help="answers_help",
+                            fields=(EditorField("accept", "terms", "accept", required=True),
+                                    EditorField("fraction", "percent", "credit", default=1.0),
+                                    EditorField("feedback", "line", "answer_feedback"))),)
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """Accepted answer groups with their credit and feedback."""
@@ -159,6 +167,18 @@ class Numerical(QuestionKind):
     type = QuestionType.NUMERICAL
     template_name = "exams/questions/numerical.html"
     fields = ("answers", "unit")
+
+    def editor_fields(self) -> tuple[EditorField, ...]:
+        """The unit, and rows of answers: a value with a tolerance, a range, or "any other"."""
+        return (EditorField("unit", "line", "unit"),
+                EditorField("answers", "rows", "answers", min_rows=3, help="numbers_help",
+                            fields=(EditorField("value", "number", "value"),
+                                    EditorField("tolerance", "number", "tolerance"),
+                                    EditorField("min", "number", "minimum"),
+                                    EditorField("max", "number", "maximum"),
+                                    EditorField("any", "boolean", "any_other", default=False),
+                                    EditorField("fraction", "percent", "credit", default=1.0),
+                                    EditorField("feedback", "line", "answer_feedback"))))
 
     def read_fields(self, data, reader: Reader) -> dict[str, Any]:
         """Answers (value ± tolerance, min..max or any) and the unit."""

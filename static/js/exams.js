@@ -5,41 +5,47 @@
   const form = document.getElementById("attempt-form");
   const csrf = document.querySelector('meta[name="csrf-token"]');
 
-  function responseOf(body) {
-    const kind = body.dataset.kind;
-    const name = body.dataset.name;
-    const named = (n) => Array.from(body.querySelectorAll(`[name="${CSS.escape(n)}"]`));
-    if (kind === "case") {
+  // How a question body holds its response is declared by its type (data-reader, see
+  // question_bank/qtypes/base.py PAGE_READERS); no question type is named here.
+  const READERS = {
+    one: (body, named) => {
+      const chosen = named().find((i) => i.checked);
+      return chosen ? chosen.value : null;
+    },
+    many: (body, named) => {
+      const chosen = named().filter((i) => i.checked).map((i) => i.value);
+      return chosen.length ? chosen : null;
+    },
+    text: (body, named) => {
+      const input = named()[0];
+      return input && input.value.trim() !== "" ? input.value : null;
+    },
+    map: (body) => {
+      const result = {};
+      for (const part of body.querySelectorAll("[data-part]")) {
+        if (part.value && part.value.trim() !== "") result[part.dataset.part] = part.value;
+      }
+      return Object.keys(result).length ? result : null;
+    },
+    order: (body) => {
+      const touched = body.querySelector(`[name="${CSS.escape(body.dataset.name + "-touched")}"]`);
+      if (!touched || touched.value !== "1") return null;
+      return Array.from(body.querySelectorAll("li[data-item]")).map((li) => li.dataset.item);
+    },
+    parts: (body) => {
       const result = {};
       for (const sub of body.querySelectorAll(":scope > .subquestion")) {
-        const inner = sub.querySelector(":scope > .q-body");
-        const value = responseOf(inner);
+        const value = responseOf(sub.querySelector(":scope > .q-body"));
         if (value !== null) result[sub.dataset.sub] = value;
       }
       return Object.keys(result).length ? result : null;
-    }
-    if (kind === "multiple_choice") {
-      const chosen = named(name).filter((i) => i.checked).map((i) => i.value);
-      return chosen.length ? chosen : null;
-    }
-    if (kind === "single_choice" || kind === "true_false") {
-      const chosen = named(name).find((i) => i.checked);
-      return chosen ? chosen.value : null;
-    }
-    if (kind === "matching") {
-      const result = {};
-      for (const select of body.querySelectorAll("select[data-prompt]")) {
-        if (select.value) result[select.dataset.prompt] = select.value;
-      }
-      return Object.keys(result).length ? result : null;
-    }
-    if (kind === "ordering") {
-      const touched = body.querySelector(`[name="${CSS.escape(name + "-touched")}"]`);
-      if (!touched || touched.value !== "1") return null;
-      return Array.from(body.querySelectorAll("li[data-item]")).map((li) => li.dataset.item);
-    }
-    const input = named(name)[0];
-    return input && input.value.trim() !== "" ? input.value : null;
+    },
+  };
+
+  function responseOf(body) {
+    const named = () => Array.from(body.querySelectorAll(`[name="${CSS.escape(body.dataset.name)}"]`));
+    const read = READERS[body.dataset.reader] || READERS.text;
+    return read(body, named);
   }
 
   function setupAttempt() {
@@ -179,7 +185,38 @@
         wrong[0].querySelector("input[data-number][aria-invalid=true]").focus();
       }
     });
+    setupFlags(say);
     setupSubmitDialog();
+  }
+
+  // --- flags: mark a question to come back to (saved at once, shown in the map) ----------
+  function setupFlags(say) {
+    form.addEventListener("click", async (event) => {
+      const button = event.target.closest(".flag-toggle");
+      if (!button) return;
+      event.preventDefault();
+      const wanted = button.getAttribute("aria-pressed") !== "true";
+      let reply;
+      try {
+        reply = await fetch(form.dataset.flagUrl, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf.content },
+          body: JSON.stringify({ slot: Number(button.dataset.slot), flagged: wanted }),
+        });
+      } catch {
+        say(form.dataset.msgOffline, "warn");
+        return;
+      }
+      const body = await reply.json().catch(() => null);
+      if (!reply.ok || !body) {
+        say((body && body.message) || form.dataset.msgSession, "warn");
+        return;
+      }
+      button.setAttribute("aria-pressed", body.flagged ? "true" : "false");
+      button.textContent = body.flagged ? form.dataset.msgFlagged : form.dataset.msgUnflagged;
+      const mark = document.querySelector(`[data-map-slot="${button.dataset.slot}"]`);
+      if (mark) mark.classList.toggle("flagged", body.flagged);
+    });
   }
 
   // --- numbers: checked in the page as the server reads them ------------------------------
@@ -241,6 +278,10 @@
       document.getElementById("submit-dialog-unanswered").textContent = open.length
         ? dialog.dataset.msgUnanswered.replace("__LIST__", open.join(", "))
         : dialog.dataset.msgAllAnswered;
+      const flagged = Array.from(document.querySelectorAll(".question-map a.flagged"))
+        .map((link) => link.dataset.number);
+      document.getElementById("submit-dialog-flagged").textContent = flagged.length
+        ? dialog.dataset.msgFlagged.replace("__LIST__", flagged.join(", ")) : "";
       dialog.showModal();
     });
     document.getElementById("submit-dialog-cancel").addEventListener("click", () => dialog.close());

@@ -29,6 +29,8 @@ NO_AUDIT_ROW = {
     "auth.end_session": "sessions table",
     # An exam answer is saved on every change; exam_answer_events keeps each save already.
     "exams.my_save": "answer autosave", "exams.my_save_page": "answer autosave",
+    # A trainee's own "come back to this question" mark on their open attempt.
+    "exams.my_flag": "own review mark",
     # A trainee's move in a live drill: the drill is event-sourced (drill_actions).
     "drills.act": "drill action log",
     "drills.room": "drill action log",  # trainer's pause/resume/inject: clock and action rows

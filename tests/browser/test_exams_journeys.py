@@ -258,7 +258,7 @@ def test_a_trainer_imports_a_gift_file_after_fixing_it(page, login, app, tmp_pat
     page.set_input_files("#file", str(broken))
     page.get_by_role("button", name="检查文件").click()
     page.screenshot(path=str(SCREENS / "exams-import-preview-zh.png"), full_page=True)
-    page.get_by_role("button", name="导入 2 道题").click()
+    page.get_by_role("button", name="导入这些题目（2 道）").click()
     expect(page.locator("table.data")).to_contain_text("good")
 
 

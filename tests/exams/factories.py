@@ -43,13 +43,14 @@ def store(data: dict):
 
 def make_exam(keys, *, user=None, department=None, **settings) -> Exam:
     """A committed exam holding the questions ``keys``, assigned to ``user``/``department``."""
+    draws = settings.pop("draws", "")
     exam = Exam(slug=settings.pop("slug", f"exam-{next(_sequence)}"),
                 title={"zh": "测试考试", "en": "Test exam"},
                 review=settings.pop("review", default_review()), **settings)
     if department:
         Department.get_or_create(department)
         db.session.flush()
-    plan = check_plan("\n".join(keys), settings.pop("draws", ""), department or "",
+    plan = check_plan("\n".join(keys), draws, department or "",
                       user.employee_no if user else "")
     assert not plan.errors, plan.errors
     apply_plan(exam, plan)

@@ -11,7 +11,7 @@ from lms.exams.models.attempt import (
     ManualGrade,
     RegradeRun,
 )
-from lms.exams.models.bank import Question, QuestionCategory, QuestionVersion
+from lms.exams.models.bank import QUESTION_STATUSES, Question, QuestionCategory, QuestionVersion
 from lms.exams.models.certificate import Certificate, CertificatePolicy
 from lms.exams.models.exam import (
     REVIEW_MOMENTS,
@@ -29,6 +29,6 @@ __all__ = [
     "REVIEW_MOMENTS", "REVIEW_PARTS", "Answer", "AnswerEvent", "Attempt", "AttemptExtension",
     "AttemptQuestion", "AttemptState", "Certificate", "CertificatePolicy", "Exam",
     "ExamAssignment", "ExamItem", "ExamOverride", "ExamOverrideAudit", "GradingMethod",
-    "ManualGrade", "MarkOverride", "Question",
+    "ManualGrade", "MarkOverride", "QUESTION_STATUSES", "Question",
     "QuestionCategory", "QuestionVersion", "RegradeRun", "TestKind", "default_review",
 ]

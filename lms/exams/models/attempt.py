@@ -12,6 +12,7 @@ A trainer's extra time (an outage ate part of the time limit) moves ``deadline``
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -116,6 +117,11 @@ class AttemptQuestion(db.Model):
     page: Mapped[int]
     #: Seed of the option order shown to this trainee.
     option_seed: Mapped[int]
+    #: Points this question is worth in this attempt, fixed at start from the exam slot's
+    #: mark (None = the question's own points).
+    mark: Mapped[float | None]
+    #: The trainee marked it to come back to (shown in the question map and the summary).
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: ``graded``/``pending``/``unanswered`` once graded; None before.
     grade_state: Mapped[str | None] = mapped_column(String(12))
     fraction: Mapped[float | None]

@@ -5,15 +5,20 @@ edit adds a ``QuestionVersion`` holding the whole definition as the JSON of
 ``question_bank.native.question_to_data``. Versions are never changed or deleted, so an
 attempt that drew version 3 can always show and regrade exactly what the trainee saw.
 Duplicate detection uses the content fingerprints of ``question_bank.hashing``.
+A question is never removed while an attempt holds one of its versions: "delete" sets its
+``status`` to ``deleted``.
 """
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import utcnow
 from lms.extensions import db
+
+#: What a question can be: in use, retired (no new draw), deleted (kept for attempts).
+QUESTION_STATUSES = ("active", "retired", "deleted")
 
 
 class QuestionCategory(db.Model):
@@ -51,6 +56,15 @@ class Question(db.Model):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     #: Plain-text excerpt of the latest text ({zh, en}) for lists and search.
     title: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: ``active``; ``retired`` (kept, but no new exam draws it); ``deleted`` (gone from the
+    #: bank, kept for the attempts that used it).
+    status: Mapped[str] = mapped_column(String(8), default="active", server_default="active",
+                                        index=True)
+    #: Every text of the latest version (stem, options, answers, feedback; both languages),
+    #: folded to lower case, for full-text search.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The tags as ``|tag|tag|``, so "has every one of these tags" is a SQL LIKE.
+    tag_index: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Number of the latest version (1 for a new question).
     latest_number: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

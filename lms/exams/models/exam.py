@@ -102,6 +102,9 @@ class ExamItem(db.Model):
     draw_category: Mapped[str | None] = mapped_column(String(200))
     draw_difficulty: Mapped[str | None] = mapped_column(String(8))
     draw_tags: Mapped[list] = mapped_column(JSON, default=list)
+    #: Points each question of this slot is worth in this exam (None = the question's own
+    #: points). Fixed per slot, so every paper weighs each topic the same.
+    mark: Mapped[float | None]
 
     exam: Mapped[Exam] = relationship(back_populates="items")
 
