@@ -30,6 +30,7 @@ from lms.courses.assignment import announce_activities, people_for
 from lms.courses.models import Course, LearningPath
 from lms.courses.models_progress import Assignment, StandingAssignment
 from lms.extensions import db
+from lms.signals import assignment_made
 
 STANDING_TARGETS = ("department", "new_hires")
 
@@ -97,6 +98,9 @@ def sync(user_ids: Iterable[int] | None = None, today: date | None = None) -> in
             item = (db.session.get(Course, standing.course_id) if standing.course_id
                     else db.session.get(LearningPath, standing.path_id))
             announce_activities(person.id, item)
+            assignment_made.send("course" if standing.course_id else "path",
+                                 user_id=person.id, subject_id=item.id, slug=item.slug,
+                                 title=dict(item.title), due_on=standing.due_on)
             created += 1
     if created:
         db.session.flush()

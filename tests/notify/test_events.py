@@ -117,3 +117,28 @@ def test_mail_is_sent_by_an_rq_worker_when_redis_is_configured(app_ctx, smtp, re
     assert "Training assigned" in mail["message"]["Subject"]
     assert "has been assigned to you" in parts(mail["message"])["text/plain"]
     assert db.session.get(Delivery, delivery.id).status == "sent"
+
+
+def test_a_newcomer_reached_by_a_standing_assignment_is_told(app_ctx):
+    from datetime import date, timedelta
+
+    from lms.auth.models import Department
+    from lms.courses import assignment, standing
+
+    course = make_course()
+    make_user(department="Hotline East", email=None)
+    department = db.session.query(Department).filter_by(name="Hotline East").one()
+    due_on = date.today() + timedelta(days=10)
+    assignment.assign(course, assignment.people_for("department", department_id=department.id),
+                      due_on, None, "department")
+    standing.record(course, "department", department.id, due_on, None)
+    db.session.commit()
+    newcomer = make_user(department="Hotline East", email=None)
+    assert notices(newcomer.id, "assigned") == []
+    assert standing.sync([newcomer.id]) == 1
+    db.session.commit()
+    (notice,) = notices(newcomer.id, "assigned")
+    assert notice.params == {"title": dict(course.title), "due_on": due_on.isoformat()}
+    assert standing.sync([newcomer.id]) == 0
+    db.session.commit()
+    assert len(notices(newcomer.id, "assigned")) == 1
