@@ -28,11 +28,22 @@ def extract_messages() -> dict[str, list[str]]:
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(PROJECT_ROOT), METHODS, options_map=options, keywords=KEYWORDS
     ):
-        msgids = message if isinstance(message, tuple) else (message,)
+        # ngettext gives (singular, plural): a plural entry is found by its singular, and
+        # ``translated_ids`` keys it so; the plural alone is no separate message.
+        msgids = message[:1] if isinstance(message, tuple) else (message,)
         for msgid in msgids:
             if msgid:
                 found.setdefault(msgid, []).append(f"{filename}:{lineno}")
     return found
+
+
+def plural_ids() -> dict[str, tuple[str, str]]:
+    """singular → (singular, plural) for every ``ngettext`` message in code and templates."""
+    options = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
+    return {message[0]: (message[0], message[1]) for _f, _l, message, _c, _x in
+            extract_from_dir(str(PROJECT_ROOT), METHODS, options_map=options,
+                             keywords=KEYWORDS)
+            if isinstance(message, tuple) and len(message) > 1 and message[1]}
 
 
 def catalog_paths() -> list[Path]:
@@ -70,8 +81,12 @@ def add_translations(pairs: dict[str, str], catalog_dir: Path) -> int:
             catalog = read_po(handle, locale=LOCALE)
     else:
         catalog = Catalog(locale=LOCALE, project="aftersales-lms")
+    plurals = plural_ids()
     for msgid, msgstr in pairs.items():
-        catalog.add(msgid, msgstr)
+        if msgid in plurals:  # Chinese has one form: the same text for every count
+            catalog.add(plurals[msgid], (msgstr,))
+        else:
+            catalog.add(msgid, msgstr)
     with po_path.open("wb") as handle:
         write_po(handle, catalog, sort_output=True, width=0)
     return len(pairs)

@@ -15,7 +15,7 @@ from lms.i18n import to_local
 from lms.planning import scenario_store
 from lms.planning.scenario_store import ScenarioInvalid
 from lms.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, download_response, write_csv, write_xlsx
-from lms.workforce import charts, forms, service, texts
+from lms.workforce import charts, forms, replan, service, texts
 from lms.workforce.models import WorkforceEvent
 from lms.workforce.service import ImportRefused
 from simulation.forecast import scenario_from_forecast
@@ -272,10 +272,37 @@ def intraday(forecast_id: int):
             f"{s * minutes // 60:02d}:{s * minutes % 60:02d}, {v[0]:g}"
             + (f", {v[1]:g}" if v[1] is not None else "") for s, v in sorted(actuals.items()))
     redone = service.reforecast(result, queue, day, actuals).as_dict()
+    floor = _floor_plan(found, result, day, minutes)
     status = 400 if request.method == "POST" else 200
     return render_template("workforce/intraday.html", found=found, form=form, queue=queue,
                            day=day, redone=redone, minutes=minutes, problems=problems,
-                           chart=charts.intraday(redone, minutes, queue)), status
+                           chart=charts.intraday(redone, minutes, queue), **floor), status
+
+
+def _floor_plan(found, result: dict, day: dt.date, minutes: int) -> dict:
+    """The intraday page's staffing part: plans covering the day, and the chosen one's
+    need, heads, actions and (on request) the re-simulation of the rest of the day."""
+    plans = replan.plans_covering(current_user.id, day)
+    chosen = request.args.get("plan", type=int)
+    plan = next((p for p in plans if p.id == chosen), plans[0] if plans else None)
+    out = {"plans": plans, "plan": plan, "replanned": None, "replan_problem": None,
+           "simulated": None, "texts": texts,
+           "call_in_minutes": replan.CALL_IN_SLOTS * minutes}
+    if plan is None:
+        return out
+    redone = {}
+    for name in result["forecast"]["queues"]:
+        actuals = service.actuals_of(found, name, day, minutes)
+        redone[name] = service.reforecast(result, name, day, actuals).as_dict()
+    now = max(r["now_slot"] for r in redone.values())
+    try:
+        out["replanned"] = replan.replan(plan, result, day, redone, now)
+    except replan.ReplanError as error:
+        out["replan_problem"] = texts.replan_problem(str(error))
+        return out
+    if request.args.get("simulate"):
+        out["simulated"] = replan.resimulate(out["replanned"])
+    return out
 
 
 @bp.route("/events", methods=["GET", "POST"])

@@ -66,3 +66,33 @@ def note_text(code: str, value: str) -> str:
         return _("%(n)s event(s) of the base scenario were not copied: they were dated for "
                  "its own days. The forecast already includes your special events.", n=value)
     return code
+
+
+GROUP_NAMES = {"frontline": _l("Front line"), "complaints_desk": _l("Complaints desk"),
+               "technical_support": _l("Technical support"), "technical": _l("Technical support")}
+ACTION_NAMES = {"overtime": _l("Overtime"), "call_in": _l("Call in from the reserve"),
+                "release": _l("Early release"), "off_phone": _l("Off-phone work")}
+REPLAN_PROBLEMS = {
+    "interval": _l("The plan's intervals are not the forecast's intervals, so the two cannot "
+                   "be compared."),
+    "queues": _l("The plan's scenario answers none of the forecast's queues."),
+}
+
+
+def group_name(scenario, key: str, lang: str) -> str:
+    """An agent group's name: its title in the scenario, else a known name, never the key
+    alone."""
+    group = next((g for g in scenario.groups if g.name == key), None)
+    if group is not None and group.title is not None:
+        return group.title.get(lang)
+    return str(GROUP_NAMES.get(key, key.replace("_", " ").capitalize()))
+
+
+def action_name(kind: str) -> str:
+    """The name of a recommended action."""
+    return str(ACTION_NAMES[kind])
+
+
+def replan_problem(code: str) -> str:
+    """Why a plan cannot be laid on the forecast day."""
+    return str(REPLAN_PROBLEMS.get(code, code))
