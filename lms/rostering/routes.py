@@ -130,6 +130,26 @@ def verify(plan_id: int):
     return redirect(url_for("rostering.plan", plan_id=plan_id))
 
 
+@bp.route("/<int:plan_id>/resolve", methods=["POST"])
+@roles_required("planner")
+def resolve(plan_id: int):
+    """Solve a new plan on the requirement raised where the simulation found misses."""
+    shift_plan = _owned(plan_id)
+    if not GuardForm().validate_on_submit():
+        abort(400)
+    try:
+        copy = service.corrected_plan(shift_plan, _("%(name)s (corrected)", name=shift_plan.name))
+    except service.SourceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("rostering.plan", plan_id=plan_id))
+    db.session.commit()
+    copy.job_id = jobs.submit("rostering.solve", service.solve_params(copy), current_user.id).id
+    db.session.commit()
+    flash(_("A new plan is being solved with the correction; the first one is kept."), "success")
+    return redirect(url_for("rostering.plan", plan_id=copy.id))
+
+
 @bp.route("/<int:plan_id>/roster.xlsx")
 @roles_required("planner")
 def export(plan_id: int):

@@ -163,6 +163,42 @@ def verify_params(plan: ShiftPlan, replications: int = 3, seed: int = 1) -> dict
             "replications": replications, "seed": seed}
 
 
+def corrected_plan(plan: ShiftPlan, name: str) -> ShiftPlan:
+    """A new plan like ``plan`` whose requirement is raised where its verification missed.
+
+    In a missed cell the need becomes at least the heads the plan had there plus the
+    correction (the Erlang A staffing on the contacts the simulation really offered, at least
+    one more agent); other cells keep their need. Not committed; raises :class:`SourceError`
+    when the plan has no finished verification with a correction.
+    """
+    job = plan.verify_job
+    checked = job.result if job is not None and job.status == "done" else None
+    if not checked or not any(any(v) for v in (checked.get("correction") or {}).values()):
+        raise SourceError(str(_l("Simulate the plan first: there is no correction to apply.")))
+    req = dict(plan.requirement)
+    offset = req["offset"]
+    heads = job.params["heads"]
+    need = {}
+    for g, values in req["need"].items():
+        extra = checked["correction"].get(g) or []
+        had = heads.get(g) or []
+        raised = list(values)
+        for k, more in enumerate(extra):
+            if more and offset + k < len(raised):
+                raised[offset + k] = max(float(raised[offset + k]), float(had[k] + more))
+        need[g] = raised
+    req["need"] = need
+    copy = ShiftPlan(name=name[:160], owner_id=plan.owner_id,
+                     source_label=str(_l("%(label)s, corrected by simulation",
+                                         label=plan.source_label))[:400],
+                     department_id=plan.department_id, starts_on=plan.starts_on, zone=plan.zone,
+                     requirement_json=json.dumps(req), scenario_yaml=plan.scenario_yaml,
+                     templates_json=plan.templates_json, time_limit=plan.time_limit)
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
 # --- publishing and the agent's view --------------------------------------------------------
 def _clock_to_utc(plan: ShiftPlan, day: int, minute: int) -> datetime:
     local = datetime.combine(plan.starts_on, datetime.min.time()) + timedelta(days=day,

@@ -3,11 +3,12 @@
 import io
 import json
 import re
+from datetime import date
 
 from openpyxl import load_workbook
 
 from lms import jobs
-from lms.auth.models import Department
+from lms.auth.models import Department, User
 from lms.extensions import db
 from lms.rostering import service
 from lms.rostering.models import ShiftPlan
@@ -136,3 +137,60 @@ def test_tiny_plan_covers_its_requirement(app, auth):
     assert result["plan"]["totals"]["under_hours"] == 0
     assert "roster" not in result
     assert sum(s["count"] for s in result["plan"]["shifts"]) == 2
+
+
+def test_re_solving_with_the_simulation_s_correction_misses_less(client, auth, app):
+    """A plan solved on half the need misses; one click makes a corrected plan that the
+    simulation finds better, and the first plan is kept."""
+    user_id = auth.as_role("planner")
+    with app.app_context():
+        owner = db.session.get(User, user_id)
+        plan = service.create_plan(owner, "Thin", "default", ["early", "day", "late", "part"],
+                                   None, date(2030, 1, 7),
+                                   "Asia/Shanghai", 3)
+        req = plan.requirement
+        req["need"] = {g: [v / 2 for v in values] for g, values in req["need"].items()}
+        plan.requirement_json = json.dumps(req)
+        db.session.commit()
+        plan.job_id = jobs.submit("rostering.solve", service.solve_params(plan), user_id,
+                                  inline=True).id
+        plan.verify_job_id = jobs.submit("rostering.verify", service.verify_params(plan),
+                                         user_id, inline=True).id
+        db.session.commit()
+        first = plan.verify_job.result
+        plan_id = plan.id
+    assert first["cells_missed"] > 0
+    html = client.get(f"/rostering/{plan_id}").get_data(as_text=True)
+    assert 'id="resolve"' in html
+    made = auth.post(f"/rostering/{plan_id}/resolve", form_page=f"/rostering/{plan_id}")
+    assert made.status_code == 302
+    new_id = int(made.headers["Location"].rstrip("/").split("/")[-1])
+    assert new_id != plan_id
+    with app.app_context():
+        new = db.session.get(ShiftPlan, new_id)
+        jobs.wait(new.job_id, timeout=60)
+        old = db.session.get(ShiftPlan, plan_id)
+        offset = old.requirement["offset"]
+        heads = old.verify_job.params["heads"]
+        for g, extra in first["correction"].items():
+            for k, more in enumerate(extra):
+                if more:
+                    assert new.requirement["need"][g][offset + k] >= heads[g][k] + more
+        assert old.requirement["need"] != new.requirement["need"]  # the first plan is kept
+        new.verify_job_id = jobs.submit("rostering.verify", service.verify_params(new),
+                                        user_id, inline=True).id
+        db.session.commit()
+        second = new.verify_job.result
+    assert second["intervals_met"] > first["intervals_met"]
+    assert "(corrected)" in client.get("/rostering/").get_data(as_text=True) or \
+        "（已修正）" in client.get("/rostering/").get_data(as_text=True)
+
+
+def test_re_solving_without_a_verification_is_refused_with_a_reason(client, auth, app):
+    user_id = auth.as_role("planner")
+    plan_id = _tiny_plan(app, user_id)
+    response = auth.post(f"/rostering/{plan_id}/resolve", form_page=f"/rostering/{plan_id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/rostering/{plan_id}")
+    with app.app_context():
+        assert db.session.query(ShiftPlan).count() == 1
