@@ -43,7 +43,10 @@ def solve(params: dict, progress) -> dict:
                       {g: tuple(v) for g, v in spec["need"].items()})
     templates = [TEMPLATES[k][1] for k in params["templates"]]
     seconds = float(params["time_limit"])
-    agents = [Agent(a["id"], a["name"], tuple(a["groups"])) for a in params["agents"]]
+    agents = [Agent(a["id"], a["name"], tuple(a["groups"]),
+                    proficiency=({g: float(a["proficiency"]) for g in a["groups"]}
+                                 if a.get("proficiency") is not None else {}))
+              for a in params["agents"]]
     limits = limits_from_agents(agents, templates) if agents else None
     try:
         plan = schedule_shifts(req, templates, ScheduleOptions(

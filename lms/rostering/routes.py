@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -60,6 +60,10 @@ def index():
                            plans=service.plans_of(current_user))
 
 
+def _lang() -> str:
+    return "zh" if str(get_locale() or "zh").startswith("zh") else "en"
+
+
 def _owned(plan_id: int):
     plan = service.plan_of(current_user, plan_id)
     if plan is None:
@@ -71,12 +75,14 @@ def _charts(plan, solved) -> list:
     req = plan.requirement
     im, offset, n = req["interval_minutes"], req["offset"], req["n_intervals"]
     charts = []
+    titles = service.group_titles(plan, _lang())
     for g in req["groups"]:
         need = req["need"][g][offset:offset + n]
         have = [m / im for m in solved["coverage"][g][offset:offset + n]]
         charts.append(line_chart(req["labels"], [Series(_("Required"), need),
                                                   Series(_("Scheduled"), have)],
-                                 title=_("%(group)s: required and scheduled heads", group=g),
+                                 title=_("%(group)s: required and scheduled heads",
+                                         group=titles.get(g, g)),
                                  y_label=_("Heads")))
     return charts
 
@@ -91,7 +97,9 @@ def plan(plan_id: int):
     verification = shift_plan.verify_job.result if shift_plan.verify_job is not None else None
     return render_template("rostering/plan.html", plan=shift_plan, result=result, solved=solved,
                            charts=_charts(shift_plan, solved) if solved else [],
-                           rows=service.roster_rows(shift_plan), verification=verification,
+                           rows=service.roster_rows(shift_plan, _lang()),
+                           titles=service.group_titles(shift_plan, _lang()),
+                           verification=verification,
                            templates=service.TEMPLATES, guard=GuardForm())
 
 
@@ -156,8 +164,8 @@ def export(plan_id: int):
     """The roster as a spreadsheet."""
     shift_plan = _owned(plan_id)
     headers = [_("Agent"), _("Group"), _("Shift"), _("Date"), _("Start"), _("End"),
-               _("Paid hours")]
-    body = write_xlsx(service.roster_rows(shift_plan), headers, sheet_title=_("Roster"))
+               _("Paid hours"), _("Training score")]
+    body = write_xlsx(service.roster_rows(shift_plan, _lang()), headers, sheet_title=_("Roster"))
     return download_response(body, f"{shift_plan.name}.xlsx", XLSX)
 
 

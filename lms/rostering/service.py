@@ -6,8 +6,11 @@ at its opening hour; the solver's horizon starts at 00:00, so the requirement is
 ``offset`` empty intervals and the verification takes the same slice back out.
 
 Named agents: the active trainees of the chosen department, skilled in every group of the
-requirement (the first group first), proficiency 0.5 (the platform keeps no per-group
-proficiency yet), on the default full-time contract.
+requirement (the first group first), on the default full-time contract. Their proficiency
+is measured by the platform's own training records (:func:`proficiency_of`): the latest score
+of each exam (the test part) and of each role-play and drill (the practice part), combined
+with the evaluation's weights (40 % test, 60 % practice); the roster prefers proficient agents
+and someone with no scored activity counts as 0.5.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from sqlalchemy import select
 
 import scenarios
 from lms.auth.models import User, UserRole, utcnow
+from lms.courses.models_progress import ActivityResult
+from lms.evaluation.statistics import combined_proficiency
 from lms.extensions import db
 from lms.jobs.models import Job
 from lms.planning.models import PlanningRun
@@ -108,11 +113,53 @@ def agents_of(department_id: int | None) -> list[User]:
                UserRole.role == "trainee").order_by(User.name, User.id)))
 
 
+PRACTICE_KINDS = ("roleplay", "emergency_drill")
+
+
+def proficiency_of(user_ids: list[int]) -> dict[int, float]:
+    """Measured proficiency 0..1 per person with any scored exam, role-play or drill."""
+    if not user_ids:
+        return {}
+    latest: dict[tuple[int, str], tuple[str, float]] = {}
+    rows = db.session.execute(
+        select(ActivityResult.user_id, ActivityResult.kind, ActivityResult.ref,
+               ActivityResult.score)
+        .where(ActivityResult.user_id.in_(user_ids), ActivityResult.score.is_not(None),
+               ActivityResult.kind.in_(("exam", *PRACTICE_KINDS)))
+        .order_by(ActivityResult.at, ActivityResult.id))
+    for user_id, kind, ref, score in rows:
+        latest[user_id, ref] = (kind, max(0.0, min(1.0, float(score))))
+    tests: dict[int, list[float]] = {}
+    practice: dict[int, list[float]] = {}
+    for (user_id, _ref), (kind, score) in latest.items():
+        (practice if kind in PRACTICE_KINDS else tests).setdefault(user_id, []).append(score)
+    out = {}
+    for user_id in set(tests) | set(practice):
+        test = tests.get(user_id)
+        done = practice.get(user_id)
+        out[user_id] = combined_proficiency(sum(test) / len(test) if test else None,
+                                            sum(done) / len(done) if done else None)
+    return out
+
+
+def group_titles(plan: ShiftPlan, lang: str) -> dict[str, str]:
+    """{group or queue key: its title in ``lang``} from the plan's scenario."""
+    if not plan.scenario_yaml:
+        return {}
+    s = scenarios.validate(plan.scenario_yaml)
+    titles = {g.name: g.title.get(lang) for g in s.groups if g.title is not None}
+    titles.update({q.name: q.title.get(lang) for q in s.queues
+                   if getattr(q, "title", None) is not None})
+    return titles
+
+
 def solve_params(plan: ShiftPlan) -> dict:
     """Job parameters: plain data only, so any worker can solve."""
     groups = plan.requirement["groups"]
-    agents = [{"id": str(u.id), "name": u.name, "groups": groups}
-              for u in agents_of(plan.department_id)]
+    people = agents_of(plan.department_id)
+    measured = proficiency_of([u.id for u in people])
+    agents = [{"id": str(u.id), "name": u.name, "groups": groups,
+               "proficiency": measured.get(u.id)} for u in people]
     return {"plan_id": plan.id, "requirement": plan.requirement,
             "templates": plan.template_keys, "time_limit": plan.time_limit, "agents": agents}
 
@@ -238,18 +285,25 @@ def shifts_of(user: User, since: datetime | None = None) -> list[RosterShift]:
     return list(db.session.scalars(query.order_by(RosterShift.starts_at)))
 
 
-def roster_rows(plan: ShiftPlan) -> list[list]:
-    """One row per rostered shift: name, group, template, date, start, end, paid hours."""
+def roster_rows(plan: ShiftPlan, lang: str = "zh") -> list[list]:
+    """One row per rostered shift: name, group, template, date, start, end, paid hours, and
+    the agent's measured proficiency (percent, "" when none) the solver used."""
     roster = (result_of(plan) or {}).get("roster") or {}
     names = {k: v["name"] for k, v in roster.get("agents", {}).items()}
+    measured = {a["id"]: a.get("proficiency")
+                for a in ((plan.job.params or {}).get("agents") or [] if plan.job else [])}
+    titles = group_titles(plan, lang)
     rows = []
     for x in sorted(roster.get("assignments", []),
                     key=lambda x: (names.get(x["agent_id"], ""), x["day"], x["start"])):
         day = plan.starts_on + timedelta(days=x["day"] + (x["start"] // 1440))
         end = (x["start"] + x["length"]) % 1440
-        rows.append([names.get(x["agent_id"], ""), x["group"], str(TEMPLATES[x["template"]][0]),
-                     day.isoformat(), f"{x['start'] // 60 % 24:02d}:{x['start'] % 60:02d}",
-                     f"{end // 60:02d}:{end % 60:02d}", round(x["paid_minutes"] / 60, 2)])
+        score = measured.get(x["agent_id"])
+        rows.append([names.get(x["agent_id"], ""), titles.get(x["group"], x["group"]),
+                     str(TEMPLATES[x["template"]][0]), day.isoformat(),
+                     f"{x['start'] // 60 % 24:02d}:{x['start'] % 60:02d}",
+                     f"{end // 60:02d}:{end % 60:02d}", round(x["paid_minutes"] / 60, 2),
+                     f"{round(score * 100)} %" if score is not None else ""])
     return rows
 
 

@@ -5,6 +5,7 @@ import json
 import re
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from lms import jobs
@@ -53,7 +54,7 @@ def test_index_lists_and_solves_a_plan_from_the_default(client, auth, app):
         jobs.wait(db.session.get(ShiftPlan, plan_id).job_id, timeout=60)
     html = client.get(f"/rostering/{plan_id}").get_data(as_text=True)
     assert 'id="under-hours"' in html
-    assert "<svg" in html and "frontline" in html
+    assert "<svg" in html and "一线客服专员" in html  # the group's title, not its key
     assert "Weekday" in client.get("/rostering/").get_data(as_text=True)
     # verify by simulation: the missed cells (or none) are reported on the page
     assert auth.post(f"/rostering/{plan_id}/verify", form_page="/rostering/").status_code == 302
@@ -194,3 +195,34 @@ def test_re_solving_without_a_verification_is_refused_with_a_reason(client, auth
     assert response.headers["Location"].endswith(f"/rostering/{plan_id}")
     with app.app_context():
         assert db.session.query(ShiftPlan).count() == 1
+
+
+def test_the_roster_uses_each_agent_s_measured_proficiency(client, auth, app):
+    """Training meets planning: the latest exam, role-play and drill scores make the
+    proficiency the solver prefers (40 % test, 60 % practice), shown beside each shift."""
+    from lms.courses.models_progress import ActivityResult
+
+    planner = auth.as_role("planner")
+    with app.app_context():
+        ann = make_user(name="Ann Agent", username="ann")
+        bo = make_user(name="Bo Agent", username="bo")
+        db.session.add_all([
+            ActivityResult(user_id=ann.id, kind="exam", ref="exam:final", score=0.5),
+            ActivityResult(user_id=ann.id, kind="exam", ref="exam:final", score=0.9),  # retake
+            ActivityResult(user_id=ann.id, kind="roleplay", ref="roleplay:angry", score=0.8),
+            ActivityResult(user_id=bo.id, kind="survey", ref="survey:post", score=None)])
+        db.session.commit()
+        ann_id, bo_id = ann.id, bo.id
+    plan_id = _tiny_plan(app, planner)
+    with app.app_context():
+        plan = db.session.get(ShiftPlan, plan_id)
+        measured = {a["id"]: a["proficiency"] for a in plan.job.params["agents"]}
+    assert measured[str(ann_id)] == pytest.approx(0.4 * 0.9 + 0.6 * 0.8)
+    assert measured[str(bo_id)] is None
+    html = client.get(f"/rostering/{plan_id}").get_data(as_text=True)
+    roster = re.search(r'<table class="table" id="roster">(.*?)</table>', html, re.S).group(1)
+    for row in re.findall(r"<tr>(.*?)</tr>", roster, re.S):
+        if "Ann Agent" in row:
+            assert "84 %" in row
+        if "Bo Agent" in row:
+            assert "%" not in row
