@@ -71,6 +71,13 @@ answer in its audit record, so the trainee's notice names the certificate concer
   kind (``"planning.staffing"``, ``"admin.import_users"``). Keyword arguments: ``job_id``,
   ``owner_id`` (or None), ``ok`` (bool). Sent before the job's final state is committed.
   Notifications listen (a planner's run, an import).
+- ``roster_published``: a planner published a roster; each rostered person has shifts.
+  Sender: ``"rostering"``. Keyword arguments: ``plan_id``, ``user_ids`` (the people with
+  shifts), ``first_day`` (date), ``published_at`` (naive UTC). Notifications listen.
+- ``day_off_requested`` / ``day_off_decided``: a person asked for a day off; a planner
+  approved or declined it. Sender: ``"rostering"``. Keyword arguments: ``request_id``,
+  ``user_id`` (who asked), ``day`` (date), and ``approved`` (bool) for a decision.
+  Notifications listen.
 
 Receivers run inside the sender's transaction; the sender commits after sending.
 """
@@ -99,6 +106,9 @@ assignment_made = _signals.signal("assignment-made")
 essay_to_grade = _signals.signal("essay-to-grade")
 drill_scheduled = _signals.signal("drill-scheduled")
 job_finished = _signals.signal("job-finished")
+roster_published = _signals.signal("roster-published")
+day_off_requested = _signals.signal("day-off-requested")
+day_off_decided = _signals.signal("day-off-decided")
 
 #: The kinds of :class:`Cause`: a regrade run, a trainer's mark override, a revised score.
 CAUSE_KINDS = ("regrade", "override", "rescore")

@@ -120,6 +120,33 @@ def on_job_finished(sender, *, job_id, owner_id=None, ok=True, **_):
            bucket="finished", link=link)
 
 
+def on_roster_published(sender, *, plan_id, user_ids, first_day, published_at, **_):
+    """A roster published: tell each person with shifts in it."""
+    for user_id in user_ids:
+        notify(_user(user_id), "roster_published", {"first_day": first_day.isoformat()},
+               obj=f"roster:{plan_id}",
+               bucket=published_at.replace(tzinfo=None).isoformat(timespec="seconds"),
+               link={"endpoint": "rostering.mine"})
+
+
+def on_day_off_requested(sender, *, request_id, user_id, day, **_):
+    """A day off asked for: tell the planners."""
+    person = _user(user_id)
+    planners = db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == "planner", User.active.is_(True)).order_by(User.id))
+    for planner in planners:
+        notify(planner, "day_off_requested", {"name": person.name if person else "",
+                                              "day": day.isoformat()},
+               obj=f"day_off:{request_id}", bucket="requested",
+               link={"endpoint": "rostering.requests"})
+
+
+def on_day_off_decided(sender, *, request_id, user_id, day, approved, **_):
+    """A day-off request decided: tell the person who asked."""
+    notify(_user(user_id), "day_off_decided", {"day": day.isoformat(), "approved": approved},
+           obj=f"day_off:{request_id}", bucket="decided", link={"endpoint": "rostering.mine"})
+
+
 def connect() -> None:
     """Listen to the signals notifications are made from (idempotent)."""
     signals.assignment_made.connect(on_assignment_made)
@@ -128,3 +155,6 @@ def connect() -> None:
     signals.essay_to_grade.connect(on_essay_to_grade)
     signals.drill_scheduled.connect(on_drill_scheduled)
     signals.job_finished.connect(on_job_finished)
+    signals.roster_published.connect(on_roster_published)
+    signals.day_off_requested.connect(on_day_off_requested)
+    signals.day_off_decided.connect(on_day_off_decided)

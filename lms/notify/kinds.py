@@ -144,6 +144,27 @@ KINDS: dict[str, EventKind] = {kind.key: kind for kind in (
                         if p.get("ok") else
                         _("Your import %(title)s stopped with an error.", title=w.title(p))),
           lambda p, w: _("Import finished: %(title)s", title=w.title(p)), email="off"),
+    _kind("roster_published", _l("Roster published"), ("trainee",),
+          lambda p, w: _("New roster from %(date)s", date=w.day(p, "first_day")),
+          lambda p, w: _("Your shifts from %(date)s are published. They are on your shifts "
+                         "page and in your shift feed.", date=w.day(p, "first_day")),
+          lambda p, w: _("Roster published from %(date)s", date=w.day(p, "first_day"))),
+    _kind("day_off_requested", _l("Day off requested"), ("planner",),
+          lambda p, w: _("Day off requested: %(name)s, %(date)s", name=p.get("name") or "—",
+                         date=w.day(p, "day")),
+          lambda p, w: _("%(name)s asks for %(date)s off.", name=p.get("name") or "—",
+                         date=w.day(p, "day")),
+          lambda p, w: _("Day off requested: %(name)s, %(date)s", name=p.get("name") or "—",
+                         date=w.day(p, "day")), email="off"),
+    _kind("day_off_decided", _l("Day off decided"), ("trainee",),
+          lambda p, w: (_("Day off approved: %(date)s", date=w.day(p, "day")) if p.get("approved")
+                        else _("Day off declined: %(date)s", date=w.day(p, "day"))),
+          lambda p, w: (_("Your request for %(date)s off has been approved.",
+                          date=w.day(p, "day")) if p.get("approved") else
+                        _("Your request for %(date)s off has been declined. Talk to your "
+                          "planner if you need the day.", date=w.day(p, "day"))),
+          lambda p, w: (_("Day off approved: %(date)s", date=w.day(p, "day")) if p.get("approved")
+                        else _("Day off declined: %(date)s", date=w.day(p, "day")))),
 )}
 
 

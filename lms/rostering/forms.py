@@ -5,8 +5,10 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.formutil import choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -36,3 +38,33 @@ class PlanForm(FlaskForm):
 
 class GuardForm(FlaskForm):
     """No fields: the CSRF token of a one-button form."""
+
+
+class ContractForm(FlaskForm):
+    """One person's contract and skill groups (the choices are set by the page)."""
+
+    kind = SelectField(_l("Contract"), choices=choices([("full_time", _l("Full time")),
+                                                        ("part_time", _l("Part time"))]))
+    min_hours = IntegerField(_l("Hours a week, at least"),
+                             validators=[InputRequired(), NumberRange(min=0, max=60)])
+    max_hours = IntegerField(_l("Hours a week, at most"),
+                             validators=[InputRequired(), NumberRange(min=1, max=60)])
+    max_days = IntegerField(_l("Days a week, at most"),
+                            validators=[InputRequired(), NumberRange(min=1, max=7)])
+    max_consecutive_days = IntegerField(_l("Days in a row, at most"),
+                                        validators=[InputRequired(), NumberRange(min=1, max=7)])
+    groups = MultiCheckboxField(_l("Skill groups"))
+
+
+class DayOffForm(FlaskForm):
+    """Ask for a day off."""
+
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (optional)"), validators=[Length(max=200)])
+
+
+class DecisionForm(FlaskForm):
+    """Approve or decline a request (two buttons of one form)."""
+
+    decision = SelectField(_l("Decision"), choices=choices([("approve", _l("Approve")),
+                                                            ("decline", _l("Decline"))]))

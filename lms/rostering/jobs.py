@@ -12,6 +12,7 @@ from lms.jobs import register
 from lms.rostering.service import TEMPLATES
 from simulation.scheduling import (
     Agent,
+    Contract,
     InfeasibleError,
     Requirement,
     RosterOptions,
@@ -35,6 +36,18 @@ def _problems(error: InfeasibleError) -> list[dict]:
     return [{"code": p.code, "text": p.text} for p in error.problems]
 
 
+def _agent(a: dict) -> Agent:
+    """An agent of the job's parameters (``lms.rostering.people.agent_params``)."""
+    spec = a.get("contract")
+    contract = Contract() if spec is None else Contract(
+        spec["name"], spec["min_minutes"], spec["max_minutes"], spec["max_days"],
+        spec["max_consecutive_days"], spec["min_rest_minutes"], tuple(spec["templates"]))
+    proficiency = ({g: float(a["proficiency"]) for g in a["groups"]}
+                   if a.get("proficiency") is not None else {})
+    return Agent(a["id"], a["name"], tuple(a["groups"]), contract, proficiency,
+                 frozenset(a.get("days_off") or ()), frozenset(a.get("days_off_wanted") or ()))
+
+
 @register("rostering.solve")
 def solve(params: dict, progress) -> dict:
     """Shift plan on the requirement; with agents, also their roster."""
@@ -43,10 +56,7 @@ def solve(params: dict, progress) -> dict:
                       {g: tuple(v) for g, v in spec["need"].items()})
     templates = [TEMPLATES[k][1] for k in params["templates"]]
     seconds = float(params["time_limit"])
-    agents = [Agent(a["id"], a["name"], tuple(a["groups"]),
-                    proficiency=({g: float(a["proficiency"]) for g in a["groups"]}
-                                 if a.get("proficiency") is not None else {}))
-              for a in params["agents"]]
+    agents = [_agent(a) for a in params["agents"]]
     limits = limits_from_agents(agents, templates) if agents else None
     try:
         plan = schedule_shifts(req, templates, ScheduleOptions(

@@ -8,7 +8,7 @@ Publishing turns the roster result into one row per agent and shift.
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import Department, User, utcnow
@@ -101,3 +101,66 @@ class RosterFeed(db.Model):
                                          primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+#: Contract presets: weekly hours, days per week, consecutive days, and which shift templates
+#: (empty: every one the plan offers). The planner may change the numbers per person.
+CONTRACT_PRESETS = {
+    "full_time": {"min_hours": 32, "max_hours": 40, "max_days": 5, "max_consecutive_days": 5,
+                  "templates": ("early", "day", "late")},
+    "part_time": {"min_hours": 16, "max_hours": 24, "max_days": 4, "max_consecutive_days": 4,
+                  "templates": ("part",)},
+}
+
+
+class AgentContract(db.Model):
+    """A person's working contract and skill groups, as the planner keeps them for rosters.
+
+    Hours and days are per week; a plan shorter than a week scales the hours to its days.
+    ``groups_json`` lists the skill groups best first; empty means every group of the plan.
+    """
+
+    __tablename__ = "rostering_contracts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="full_time")
+    min_hours: Mapped[int] = mapped_column(Integer, default=32)
+    max_hours: Mapped[int] = mapped_column(Integer, default=40)
+    max_days: Mapped[int] = mapped_column(Integer, default=5)
+    max_consecutive_days: Mapped[int] = mapped_column(Integer, default=5)
+    min_rest_hours: Mapped[int] = mapped_column(Integer, default=11)
+    groups_json: Mapped[str] = mapped_column(Text, default="[]")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def groups(self) -> list[str]:
+        """Skill groups, best first (empty: all of the plan's)."""
+        return json.loads(self.groups_json or "[]")
+
+
+class DayOffRequest(db.Model):
+    """A person asks for a day off; the planner approves (a hard day off in every roster
+    that covers it) or declines. A request still open counts as a wish the solver honours
+    where the requirement allows."""
+
+    __tablename__ = "rostering_day_off_requests"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_rostering_day_off_user_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    #: ``requested``, ``approved`` or ``declined``.
+    status: Mapped[str] = mapped_column(String(12), default="requested")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

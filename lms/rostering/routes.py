@@ -14,8 +14,8 @@ from lms.auth.access import public, roles_required, signed_in
 from lms.auth.models import Department, utcnow
 from lms.extensions import db
 from lms.reports.charts import Series, line_chart
-from lms.rostering import service
-from lms.rostering.forms import GuardForm, PlanForm
+from lms.rostering import people, service
+from lms.rostering.forms import DayOffForm, GuardForm, PlanForm
 from lms.tabular import download_response, write_xlsx
 
 bp = Blueprint("rostering", __name__, url_prefix="/rostering")
@@ -57,7 +57,8 @@ def index():
             db.session.commit()
             return redirect(url_for("rostering.plan", plan_id=plan.id))
     return render_template("rostering/index.html", form=form,
-                           plans=service.plans_of(current_user))
+                           plans=service.plans_of(current_user),
+                           open_requests=len(people.open_requests()))
 
 
 def _lang() -> str:
@@ -169,14 +170,21 @@ def export(plan_id: int):
     return download_response(body, f"{shift_plan.name}.xlsx", XLSX)
 
 
-@bp.route("/mine")
-@signed_in
-def mine():
-    """My published shifts from yesterday on, and my private feed address."""
+def mine_page(new_address: str | None = None, day_off=None):
+    """My shifts page: shifts, days off asked for, and the feed address."""
     return render_template("rostering/mine.html",
                            shifts=service.shifts_of(current_user, utcnow() - timedelta(days=1)),
                            feed=service.feed_of(current_user), guard=GuardForm(),
-                           templates=service.TEMPLATES, new_address=None)
+                           templates=service.TEMPLATES, new_address=new_address,
+                           day_off=day_off or DayOffForm(),
+                           requests=people.requests_of(current_user))
+
+
+@bp.route("/mine")
+@signed_in
+def mine():
+    """My published shifts from yesterday on, my days off, and my private feed address."""
+    return mine_page()
 
 
 @bp.route("/mine/feed", methods=["POST"])
@@ -187,11 +195,7 @@ def make_feed():
         abort(400)
     token = service.new_feed_token(current_user)
     db.session.commit()
-    return render_template("rostering/mine.html",
-                           shifts=service.shifts_of(current_user, utcnow() - timedelta(days=1)),
-                           feed=service.feed_of(current_user), guard=GuardForm(),
-                           templates=service.TEMPLATES,
-                           new_address=url_for("rostering.feed", token=token, _external=True))
+    return mine_page(url_for("rostering.feed", token=token, _external=True))
 
 
 @bp.route("/feed/<token>.ics")
@@ -206,3 +210,6 @@ def feed(token: str):
     return Response(body, mimetype="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": "inline; filename=shifts.ics",
                              "Cache-Control": "private, max-age=300"})
+
+
+from lms.rostering import routes_people  # noqa: E402,F401  (register the people pages)

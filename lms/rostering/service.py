@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 import scenarios
+from lms import signals
 from lms.auth.models import User, UserRole, utcnow
 from lms.courses.models_progress import ActivityResult
 from lms.evaluation.statistics import combined_proficiency
@@ -33,6 +34,7 @@ from lms.extensions import db
 from lms.jobs.models import Job
 from lms.planning.models import PlanningRun
 from lms.planning.staffing import erlang_c_plan
+from lms.rostering import people as staff
 from lms.rostering.models import RosterFeed, RosterShift, ShiftPlan
 from simulation.scheduling import BreakRule, ShiftTemplate
 
@@ -155,11 +157,12 @@ def group_titles(plan: ShiftPlan, lang: str) -> dict[str, str]:
 
 def solve_params(plan: ShiftPlan) -> dict:
     """Job parameters: plain data only, so any worker can solve."""
-    groups = plan.requirement["groups"]
+    req = plan.requirement
+    groups = req["groups"]
     people = agents_of(plan.department_id)
-    measured = proficiency_of([u.id for u in people])
-    agents = [{"id": str(u.id), "name": u.name, "groups": groups,
-               "proficiency": measured.get(u.id)} for u in people]
+    days = max(1, -(-req["n_intervals"] * req["interval_minutes"] // 1440))
+    agents = staff.agent_params(people, groups, plan.starts_on, days,
+                                proficiency_of([u.id for u in people]))
     return {"plan_id": plan.id, "requirement": plan.requirement,
             "templates": plan.template_keys, "time_limit": plan.time_limit, "agents": agents}
 
@@ -273,6 +276,10 @@ def publish(plan: ShiftPlan) -> int:
                                    breaks_json=json.dumps(x["breaks"])))
         count += 1
     plan.published_at = utcnow()
+    rostered = sorted({int(x["agent_id"]) for x in roster["assignments"]
+                       if x["agent_id"] in allowed})
+    signals.roster_published.send("rostering", plan_id=plan.id, user_ids=rostered,
+                                  first_day=plan.starts_on, published_at=plan.published_at)
     log.info("plan %s published: %d shifts", plan.id, count)
     return count
 
