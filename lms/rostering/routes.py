@@ -1,10 +1,10 @@
 """Rostering pages: shift plans for planners; my shifts and their feed for everyone rostered."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,9 @@ from lms import jobs
 from lms.auth.access import public, roles_required, signed_in
 from lms.auth.models import Department, utcnow
 from lms.extensions import db
+from lms.i18n import to_local
 from lms.reports.charts import Series, line_chart
+from lms.reports.pdf import render_pdf
 from lms.rostering import people, service
 from lms.rostering.forms import DayOffForm, GuardForm, PlanForm
 from lms.tabular import download_response, write_xlsx
@@ -185,6 +187,48 @@ def mine_page(new_address: str | None = None, day_off=None):
 def mine():
     """My published shifts from yesterday on, my days off, and my private feed address."""
     return mine_page()
+
+
+def _weekday(day) -> str:
+    return format_date(day, "EEEE")
+
+
+@bp.route("/mine.pdf")
+@signed_in
+def mine_pdf():
+    """My published shifts from today on, to print (times in my zone)."""
+    rows = []
+    for shift in service.shifts_of(current_user, utcnow() - timedelta(days=1)):
+        begin, end = to_local(shift.starts_at), to_local(shift.ends_at)
+        label = service.TEMPLATES.get(shift.template, (shift.template,))[0]
+        rows.append({"date": begin.date().isoformat(), "weekday": _weekday(begin.date()),
+                     "shift": str(label), "start": begin.strftime("%H:%M"),
+                     "end": end.strftime("%H:%M"), "hours": shift.paid_minutes / 60})
+    title = _("My shifts")
+    body = render_pdf("rostering/shifts_pdf.html", {
+        "title": title, "zone": str(get_timezone()),
+        "agents": [{"name": current_user.name, "rows": rows}]})
+    return download_response(body, f"{title}.pdf", "application/pdf")
+
+
+@bp.route("/<int:plan_id>/roster.pdf")
+@roles_required("planner")
+def export_pdf(plan_id: int):
+    """The roster, one page per agent, to hand out (times on the plan's clock)."""
+    shift_plan = _owned(plan_id)
+    per_agent: dict[str, list] = {}
+    for name, _group, shift, day, start, end, hours, _score in service.roster_rows(
+            shift_plan, _lang()):
+        per_agent.setdefault(name, []).append({
+            "date": day, "weekday": _weekday(date.fromisoformat(day)), "shift": shift,
+            "start": start, "end": end, "hours": hours})
+    if not per_agent:
+        flash(_("This plan has no roster of named agents yet."), "error")
+        return redirect(url_for("rostering.plan", plan_id=plan_id))
+    body = render_pdf("rostering/shifts_pdf.html", {
+        "title": shift_plan.name, "zone": shift_plan.zone,
+        "agents": [{"name": n, "rows": r} for n, r in sorted(per_agent.items())]})
+    return download_response(body, f"{shift_plan.name}.pdf", "application/pdf")
 
 
 @bp.route("/mine/feed", methods=["POST"])

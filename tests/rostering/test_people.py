@@ -1,6 +1,7 @@
 """People in rosters: contracts and skill groups a planner keeps, days off a person asks for
 and a planner decides, and both reaching the solver; everyone concerned is told."""
 
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -163,3 +164,29 @@ def test_publishing_tells_each_rostered_person(client, auth, app):
     assert rostered
     for user_id in (ann_id, bo_id):
         assert ("roster_published" in _kinds(app, user_id)) == (user_id in rostered)
+
+
+def test_the_roster_prints_one_page_per_agent_and_each_agent_prints_their_own(client, auth,
+                                                                              app):
+    from pypdf import PdfReader
+
+    planner = auth.as_role("planner")
+    with app.app_context():
+        make_user(name="Ann Agent", username="ann", department="Hotline East")
+        make_user(name="Bo Agent", username="bo", department="Hotline East")
+    plan_id = _plan_on(app, planner, date.today() + timedelta(days=3))
+    printed = client.get(f"/rostering/{plan_id}/roster.pdf")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(printed.data))
+    with app.app_context():
+        names = {x["agent_id"] for x in db.session.get(ShiftPlan, plan_id).job.result[
+            "roster"]["assignments"]}
+    assert len(reader.pages) == len(names)
+    assert "Agent" in reader.pages[0].extract_text()
+    assert auth.post(f"/rostering/{plan_id}/publish",
+                     form_page=f"/rostering/{plan_id}").status_code == 302
+    agent, _auth = _as(app, "ann")
+    mine = agent.get("/rostering/mine.pdf")
+    assert mine.status_code == 200 and mine.mimetype == "application/pdf"
+    text = PdfReader(io.BytesIO(mine.data)).pages[0].extract_text()
+    assert "Ann Agent" in text and "Bo Agent" not in text
