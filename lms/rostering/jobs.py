@@ -10,6 +10,7 @@ import logging
 import scenarios
 from lms.jobs import register
 from lms.rostering.service import TEMPLATES
+from lms.rostering.shift_templates import template_from
 from simulation.scheduling import (
     Agent,
     Contract,
@@ -54,7 +55,9 @@ def solve(params: dict, progress) -> dict:
     spec = params["requirement"]
     req = Requirement(tuple(spec["groups"]), spec["interval_minutes"],
                       {g: tuple(v) for g, v in spec["need"].items()})
-    templates = [TEMPLATES[k][1] for k in params["templates"]]
+    specs = params.get("template_specs")
+    templates = ([template_from(specs[k]) for k in params["templates"]] if specs is not None
+                 else [TEMPLATES[k][1] for k in params["templates"]])
     seconds = float(params["time_limit"])
     agents = [_agent(a) for a in params["agents"]]
     limits = limits_from_agents(agents, templates) if agents else None

@@ -8,7 +8,7 @@ Publishing turns the roster result into one row per agent and shift.
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import Department, User, utcnow
@@ -35,7 +35,7 @@ class ShiftPlan(db.Model):
     zone: Mapped[str] = mapped_column(String(40))
     #: Requirement: groups, interval minutes, need per group, offset of the scenario's start.
     requirement_json: Mapped[str] = mapped_column(Text)
-    #: Shift templates chosen, by key (see :data:`lms.rostering.service.TEMPLATES`).
+    #: Shift templates chosen, by key (see :mod:`lms.rostering.shift_templates`).
     templates_json: Mapped[str] = mapped_column(Text)
     #: The scenario YAML the verification simulates.
     scenario_yaml: Mapped[str] = mapped_column(Text)
@@ -103,13 +103,12 @@ class RosterFeed(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-#: Contract presets: weekly hours, days per week, consecutive days, and which shift templates
-#: (empty: every one the plan offers). The planner may change the numbers per person.
+#: Contract presets: weekly hours, days per week, consecutive days. The planner may change
+#: the numbers per person; which shifts each may work follows their paid length
+#: (:func:`lms.rostering.shift_templates.for_contract`).
 CONTRACT_PRESETS = {
-    "full_time": {"min_hours": 32, "max_hours": 40, "max_days": 5, "max_consecutive_days": 5,
-                  "templates": ("early", "day", "late")},
-    "part_time": {"min_hours": 16, "max_hours": 24, "max_days": 4, "max_consecutive_days": 4,
-                  "templates": ("part",)},
+    "full_time": {"min_hours": 32, "max_hours": 40, "max_days": 5, "max_consecutive_days": 5},
+    "part_time": {"min_hours": 16, "max_hours": 24, "max_days": 4, "max_consecutive_days": 4},
 }
 
 
@@ -164,3 +163,32 @@ class DayOffRequest(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class OwnShiftTemplate(db.Model):
+    """A shift template a planner made: allowed starts, length, breaks, weekdays and cost.
+
+    ``breaks_json`` is a list of ``{"minutes", "earliest", "latest", "paid"}`` (offsets in
+    minutes from the shift's start); ``weekdays_json`` the weekdays it may be worked
+    (Monday = 0). Plans refer to it as ``own:<id>``.
+    """
+
+    __tablename__ = "rostering_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                          index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    length_minutes: Mapped[int] = mapped_column(Integer)
+    start_earliest: Mapped[int] = mapped_column(Integer)
+    start_latest: Mapped[int] = mapped_column(Integer)
+    start_step: Mapped[int] = mapped_column(Integer, default=30)
+    breaks_json: Mapped[str] = mapped_column(Text, default="[]")
+    weekdays_json: Mapped[str] = mapped_column(Text, default="[0, 1, 2, 3, 4, 5, 6]")
+    cost_per_hour: Mapped[float] = mapped_column(Float, default=1.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def key(self) -> str:
+        """How plans refer to it."""
+        return f"own:{self.id}"

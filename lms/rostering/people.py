@@ -5,9 +5,11 @@ consecutive days and rest between shifts) and skill groups (best first). An agen
 days off; the planner approves or declines. When a plan is solved, every agent of its
 department brings:
 
-- the contract, its weekly hours scaled by ``days / 7`` when the plan is shorter than a week
-  and its days capped at the plan's days; without a stored contract, the permissive default
-  (no minimum, at most 40 h and 5 days, 11 h rest, any shift template);
+- the contract, the plan's shift templates it may work (full time: six paid hours or more;
+  part time: shorter), its weekly hours and days; a plan shorter than a week asks no
+  minimum and allows the weekly maximum's average day (hours ÷ days a week) per plan day;
+  without a stored contract, the permissive default (no minimum, at most 40 h and 5 days,
+  11 h rest, any shift template);
 - the skill groups that the plan needs, in the agent's order (all the plan's groups when none
   are stored; an agent none of whose groups the plan needs is left out);
 - approved days off inside the plan as days that must be off, open requests as wishes.
@@ -25,6 +27,7 @@ from sqlalchemy import select
 from lms import signals
 from lms.auth.models import User, utcnow
 from lms.extensions import db
+from lms.rostering import shift_templates
 from lms.rostering.models import CONTRACT_PRESETS, AgentContract, DayOffRequest
 
 log = logging.getLogger("lms.rostering")
@@ -68,18 +71,22 @@ def save_contract(user: User, by: User, *, kind: str, min_hours: int, max_hours:
     return row
 
 
-def contract_params(row: AgentContract | None, plan_days: int) -> dict:
+def contract_params(row: AgentContract | None, plan_days: int,
+                    specs: dict[str, dict] | None = None) -> dict:
     """The solver's contract (plain data) for a plan of ``plan_days`` days."""
     if row is None:
         return {"name": "default", "min_minutes": 0, "max_minutes": 40 * 60, "max_days": 5,
                 "max_consecutive_days": 5, "min_rest_minutes": 11 * 60, "templates": []}
-    scale = min(plan_days, 7) / 7
-    return {"name": row.kind, "min_minutes": int(row.min_hours * 60 * scale),
-            "max_minutes": int(round(row.max_hours * 60 * scale)),
+    if plan_days >= 7:
+        least, most = row.min_hours * 60, row.max_hours * 60
+    else:  # no weekly minimum in part of a week; the maximum as that many average days
+        least = 0
+        most = int(round(row.max_hours * 60 / row.max_days * min(plan_days, row.max_days)))
+    return {"name": row.kind, "min_minutes": least, "max_minutes": most,
             "max_days": min(row.max_days, plan_days),
             "max_consecutive_days": min(row.max_consecutive_days, plan_days),
             "min_rest_minutes": row.min_rest_hours * 60,
-            "templates": list(CONTRACT_PRESETS[row.kind]["templates"])}
+            "templates": shift_templates.for_contract(row.kind, specs or {})}
 
 
 def days_off_in(user_ids: list[int], first: date, days: int) -> dict[int, tuple[list, list]]:
@@ -97,7 +104,7 @@ def days_off_in(user_ids: list[int], first: date, days: int) -> dict[int, tuple[
 
 
 def agent_params(people: list[User], groups: list[str], first: date, plan_days: int,
-                 measured: dict[int, float]) -> list[dict]:
+                 measured: dict[int, float], specs: dict[str, dict]) -> list[dict]:
     """The solver's agents (plain data) for the plan's groups and days."""
     contracts = contracts_of([u.id for u in people])
     off = days_off_in([u.id for u in people], first, plan_days)
@@ -106,12 +113,13 @@ def agent_params(people: list[User], groups: list[str], first: date, plan_days: 
         row = contracts.get(person.id)
         mine = [g for g in (row.groups if row else []) if g in groups] if row and row.groups \
             else list(groups)
-        if not mine:
-            continue
+        contract = contract_params(row, plan_days, specs)
+        if not mine or (row is not None and not contract["templates"]):
+            continue  # no group of the plan, or no shift of the plan the contract may work
         hard, wished = off.get(person.id, ([], []))
         agents.append({"id": str(person.id), "name": person.name, "groups": mine,
                        "proficiency": measured.get(person.id),
-                       "contract": contract_params(row, plan_days),
+                       "contract": contract,
                        "days_off": sorted(hard), "days_off_wanted": sorted(wished)})
     return agents
 

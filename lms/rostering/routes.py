@@ -16,7 +16,7 @@ from lms.extensions import db
 from lms.i18n import to_local
 from lms.reports.charts import Series, line_chart
 from lms.reports.pdf import render_pdf
-from lms.rostering import people, service
+from lms.rostering import people, service, shift_templates
 from lms.rostering.forms import DayOffForm, GuardForm, PlanForm
 from lms.tabular import download_response, write_xlsx
 
@@ -30,7 +30,8 @@ def _plan_form() -> PlanForm:
     form.source.choices = [("default", _("Erlang C on the shipped normal weekday"))] + [
         (f"run:{r.id}", _("Staffing run: %(label)s", label=r.label))
         for r in service.staffing_runs(current_user)]
-    form.templates.choices = [(k, str(label)) for k, (label, _t) in service.TEMPLATES.items()]
+    form.templates.choices = [(k, label) for k, (label, _t) in
+                              shift_templates.available(current_user).items()]
     if not form.is_submitted():
         form.templates.data = ["early", "day", "late"]
     form.department.choices = [(0, _("Nobody: anonymous shifts only"))] + [
@@ -103,7 +104,7 @@ def plan(plan_id: int):
                            rows=service.roster_rows(shift_plan, _lang()),
                            titles=service.group_titles(shift_plan, _lang()),
                            verification=verification,
-                           templates=service.TEMPLATES, guard=GuardForm())
+                           label_of=shift_templates.label_of, guard=GuardForm())
 
 
 @bp.route("/<int:plan_id>/publish", methods=["POST"])
@@ -177,7 +178,7 @@ def mine_page(new_address: str | None = None, day_off=None):
     return render_template("rostering/mine.html",
                            shifts=service.shifts_of(current_user, utcnow() - timedelta(days=1)),
                            feed=service.feed_of(current_user), guard=GuardForm(),
-                           templates=service.TEMPLATES, new_address=new_address,
+                           label_of=shift_templates.label_of, new_address=new_address,
                            day_off=day_off or DayOffForm(),
                            requests=people.requests_of(current_user))
 
@@ -200,7 +201,7 @@ def mine_pdf():
     rows = []
     for shift in service.shifts_of(current_user, utcnow() - timedelta(days=1)):
         begin, end = to_local(shift.starts_at), to_local(shift.ends_at)
-        label = service.TEMPLATES.get(shift.template, (shift.template,))[0]
+        label = shift_templates.label_of(shift.template)
         rows.append({"date": begin.date().isoformat(), "weekday": _weekday(begin.date()),
                      "shift": str(label), "start": begin.strftime("%H:%M"),
                      "end": end.strftime("%H:%M"), "hours": shift.paid_minutes / 60})

@@ -1,5 +1,5 @@
-"""Rostering pages about people: contracts and skill groups (planners), days off (everyone
-rostered asks, planners decide)."""
+"""Rostering pages about people and shifts: contracts and skill groups and shift templates
+(planners), days off (everyone rostered asks, planners decide)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,16 @@ from lms.auth.models import Department, User, UserRole
 from lms.extensions import db
 from lms.formutil import choices
 from lms.i18n import to_local
-from lms.rostering import people
-from lms.rostering.forms import ContractForm, DayOffForm, DecisionForm, GuardForm
-from lms.rostering.models import CONTRACT_PRESETS, DayOffRequest
+from lms.rostering import people, shift_templates
+from lms.rostering.forms import (
+    ContractForm,
+    DayOffForm,
+    DecisionForm,
+    GuardForm,
+    TemplateForm,
+    minutes_of,
+)
+from lms.rostering.models import CONTRACT_PRESETS, DayOffRequest, OwnShiftTemplate
 from lms.rostering.routes import _lang, bp, mine_page
 from lms.rostering.service import agents_of
 
@@ -172,3 +179,57 @@ def withdraw_day_off(request_id: int):
         db.session.commit()
         flash(_("Request withdrawn."), "success")
     return redirect(url_for("rostering.mine"))
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@roles_required("planner")
+def shift_templates_page():
+    """The shipped shift templates and my own, and a form to make one."""
+    form = TemplateForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            row = shift_templates.save(
+                current_user, name=form.name.data,
+                start_earliest=minutes_of(form.start_earliest.data),
+                start_latest=minutes_of(form.start_latest.data),
+                length=int(round(float(form.length_hours.data) * 60)), step=form.step.data,
+                lunch=form.lunch.data, lunch_after=int(round(float(form.lunch_after.data) * 60)),
+                short_break=form.short_break.data, weekdays=form.weekdays.data or [],
+                cost_per_hour=float(form.cost_per_hour.data))
+        except shift_templates.TemplateRefused as refused:
+            db.session.rollback()
+            getattr(form, refused.field).errors.append(str(refused))
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Shift template %(name)s saved: choose it for your next plan.",
+                    name=row.name), "success")
+            return redirect(url_for("rostering.shift_templates_page"))
+    elif request.method == "POST":
+        status = 400
+    offered = shift_templates.available(current_user)
+    rows = [{"key": key, "label": label, "own": key.startswith("own:"),
+             "id": key[4:] if key.startswith("own:") else None,
+             "paid_hours": template.paid_minutes / 60,
+             "starts": f"{template.start_earliest // 60:02d}:{template.start_earliest % 60:02d}"
+                       f"–{template.start_latest // 60:02d}:{template.start_latest % 60:02d}",
+             "full": template.paid_minutes >= shift_templates.FULL_TIME_MINUTES}
+            for key, (label, template) in offered.items()]
+    return render_template("rostering/templates.html", form=form, rows=rows,
+                           guard=GuardForm()), status
+
+
+@bp.route("/templates/<int:template_id>/delete", methods=["POST"])
+@roles_required("planner")
+def delete_template(template_id: int):
+    """Delete one of my templates (plans solved with it keep their shifts)."""
+    row = db.session.get(OwnShiftTemplate, template_id) if 0 < template_id < 2**31 else None
+    if row is None or row.owner_id != current_user.id:
+        abort(404)
+    if not GuardForm().validate_on_submit():
+        abort(400)
+    db.session.delete(row)
+    db.session.commit()
+    flash(_("Shift template deleted."), "success")
+    return redirect(url_for("rostering.shift_templates_page"))

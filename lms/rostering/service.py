@@ -35,24 +35,14 @@ from lms.jobs.models import Job
 from lms.planning.models import PlanningRun
 from lms.planning.staffing import erlang_c_plan
 from lms.rostering import people as staff
+from lms.rostering import shift_templates
 from lms.rostering.models import RosterFeed, RosterShift, ShiftPlan
-from simulation.scheduling import BreakRule, ShiftTemplate
 
 log = logging.getLogger("lms.rostering")
 
 DEFAULT_SCENARIO = "normal_weekday"
-LUNCH = BreakRule(30, 180, 300, paid=False)
-#: Shift templates offered to the planner: key → (label, template). 8 h paid plus lunch.
-TEMPLATES = {
-    "early": (_l("Early (starts 07:00-08:00, 8 h + lunch)"),
-              ShiftTemplate("early", 510, 7 * 60, 8 * 60, 30, (LUNCH,))),
-    "day": (_l("Day (starts 09:00-10:00, 8 h + lunch)"),
-            ShiftTemplate("day", 510, 9 * 60, 10 * 60, 30, (LUNCH,))),
-    "late": (_l("Late (starts 13:00-14:00, 8 h + lunch)"),
-             ShiftTemplate("late", 510, 13 * 60, 14 * 60, 30, (LUNCH,))),
-    "part": (_l("Part-time (4 h, starts 08:00-18:00)"),
-             ShiftTemplate("part", 240, 8 * 60, 18 * 60, 60, (), cost_per_hour=1.1)),
-}
+#: The shipped shift templates (see :mod:`lms.rostering.shift_templates`).
+TEMPLATES = shift_templates.SHIPPED
 
 
 class SourceError(ValueError):
@@ -161,10 +151,14 @@ def solve_params(plan: ShiftPlan) -> dict:
     groups = req["groups"]
     people = agents_of(plan.department_id)
     days = max(1, -(-req["n_intervals"] * req["interval_minutes"] // 1440))
+    offered = shift_templates.available(plan.owner)
+    specs = {k: shift_templates.spec_of(offered[k][1]) for k in plan.template_keys
+             if k in offered}
     agents = staff.agent_params(people, groups, plan.starts_on, days,
-                                proficiency_of([u.id for u in people]))
+                                proficiency_of([u.id for u in people]), specs)
     return {"plan_id": plan.id, "requirement": plan.requirement,
-            "templates": plan.template_keys, "time_limit": plan.time_limit, "agents": agents}
+            "templates": [k for k in plan.template_keys if k in specs],
+            "template_specs": specs, "time_limit": plan.time_limit, "agents": agents}
 
 
 def create_plan(owner: User, name: str, source: str, template_keys: list[str],
@@ -172,7 +166,7 @@ def create_plan(owner: User, name: str, source: str, template_keys: list[str],
                 time_limit: int) -> ShiftPlan:
     """Store a new plan (not committed); raises :class:`SourceError`."""
     requirement, text, label = requirement_from(owner, source)
-    unknown = [k for k in template_keys if k not in TEMPLATES]
+    unknown = [k for k in template_keys if k not in shift_templates.available(owner)]
     if unknown or not template_keys:
         raise SourceError(str(_l("Choose at least one shift template.")))
     plan = ShiftPlan(name=name, owner_id=owner.id, source_label=label[:400],
@@ -307,7 +301,7 @@ def roster_rows(plan: ShiftPlan, lang: str = "zh") -> list[list]:
         end = (x["start"] + x["length"]) % 1440
         score = measured.get(x["agent_id"])
         rows.append([names.get(x["agent_id"], ""), titles.get(x["group"], x["group"]),
-                     str(TEMPLATES[x["template"]][0]), day.isoformat(),
+                     shift_templates.label_of(x["template"]), day.isoformat(),
                      f"{x['start'] // 60 % 24:02d}:{x['start'] % 60:02d}",
                      f"{end // 60:02d}:{end % 60:02d}", round(x["paid_minutes"] / 60, 2),
                      f"{round(score * 100)} %" if score is not None else ""])
@@ -360,8 +354,8 @@ def build_ics(user: User, shifts: list[RosterShift], site: str) -> bytes:
         event.add("dtstamp", datetime.now(UTC))
         event.add("dtstart", shift.starts_at.replace(tzinfo=UTC))
         event.add("dtend", shift.ends_at.replace(tzinfo=UTC))
-        event.add("summary", str(_l("Shift: %(template)s", template=TEMPLATES[shift.template][0]
-                                    if shift.template in TEMPLATES else shift.template)))
+        event.add("summary", str(_l("Shift: %(template)s",
+                                    template=shift_templates.label_of(shift.template))))
         calendar.add_component(event)
     return calendar.to_ical()
 

@@ -1,4 +1,4 @@
-"""rostering: agents' contracts and skill groups, day-off requests
+"""rostering: agents' contracts and skill groups, day-off requests, planners' shift templates
 
 Revision ID: 1290_rostering_people
 Revises: 1280_drill_teams
@@ -50,9 +50,31 @@ def upgrade():
     )
     with op.batch_alter_table("rostering_day_off_requests", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_rostering_day_off_requests_user_id"), ["user_id"])
+    op.create_table(
+        "rostering_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("length_minutes", sa.Integer(), nullable=False),
+        sa.Column("start_earliest", sa.Integer(), nullable=False),
+        sa.Column("start_latest", sa.Integer(), nullable=False),
+        sa.Column("start_step", sa.Integer(), nullable=False),
+        sa.Column("breaks_json", sa.Text(), nullable=False),
+        sa.Column("weekdays_json", sa.Text(), nullable=False),
+        sa.Column("cost_per_hour", sa.Float(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE",
+                                name=op.f("fk_rostering_templates_owner_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rostering_templates")),
+    )
+    with op.batch_alter_table("rostering_templates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rostering_templates_owner_id"), ["owner_id"])
 
 
 def downgrade():
+    with op.batch_alter_table("rostering_templates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rostering_templates_owner_id"))
+    op.drop_table("rostering_templates")
     with op.batch_alter_table("rostering_day_off_requests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rostering_day_off_requests_user_id"))
     op.drop_table("rostering_day_off_requests")
