@@ -5,8 +5,10 @@ the scenario's horizon. Nothing ticks on the server: every request recomputes th
 the events, so a closed browser or a restarted server finds the drill exactly where it was,
 and a paused drill stays paused however long the trainee is away.
 
-Nobody connected, no time: every request of the trainee's live page (its one-second poll,
-an action, a clock command) is a heartbeat stored in ``Drill.last_seen_at``. When no
+Nobody connected, no time: every request of a participant's live page (its one-second poll,
+an action, a clock command) is a heartbeat stored in ``Drill.last_seen_at``. In a team drill
+every participant's page counts, so the clock stops only when *every* participant has left
+and runs on while one of them is connected; the trainer's control room is not a heartbeat. When no
 heartbeat arrived for longer than the grace period (``DRILL_HEARTBEAT_GRACE_SECONDS``, 20 s
 by default) the drill counts as paused from the last heartbeat: readers in between (the
 trainee's list, a settle of the clock) compute the time up to that heartbeat only, and the
@@ -71,8 +73,17 @@ def drill_seconds(drill: Drill, horizon_seconds: float, now: datetime | None = N
     return min(horizon_seconds, wall * drill.compression)
 
 
-def _add(drill: Drill, kind: str, at: datetime | None = None) -> None:
-    drill.clock_events.append(DrillClockEvent(kind=kind, at=at or utcnow()))
+def _add(drill: Drill, kind: str, at: datetime | None = None, by: int | None = None,
+         by_trainer: bool = False) -> None:
+    drill.clock_events.append(DrillClockEvent(kind=kind, at=at or utcnow(), user_id=by,
+                                              by_trainer=by_trainer))
+
+
+def last_pause(drill: Drill) -> DrillClockEvent | None:
+    """The pause a paused drill is in (None when it is not paused)."""
+    if drill.status != "paused":
+        return None
+    return next((e for e in reversed(drill.clock_events) if e.kind == "pause"), None)
 
 
 def record_absence(drill: Drill, seen: datetime | None, now: datetime,
@@ -90,24 +101,24 @@ def record_absence(drill: Drill, seen: datetime | None, now: datetime,
     return True
 
 
-def start(drill: Drill) -> None:
+def start(drill: Drill, by: int | None = None, by_trainer: bool = False) -> None:
     """Start a scheduled drill (no-op when already started)."""
     if drill.status == "scheduled":
-        _add(drill, "start")
+        _add(drill, "start", by=by, by_trainer=by_trainer)
         drill.status = "running"
 
 
-def pause(drill: Drill) -> None:
-    """Stop the clock."""
+def pause(drill: Drill, by: int | None = None, by_trainer: bool = False) -> None:
+    """Stop the clock (``by``: who; ``by_trainer``: from the control room)."""
     if drill.status == "running":
-        _add(drill, "pause")
+        _add(drill, "pause", by=by, by_trainer=by_trainer)
         drill.status = "paused"
 
 
-def resume(drill: Drill) -> None:
+def resume(drill: Drill, by: int | None = None, by_trainer: bool = False) -> None:
     """Restart the clock after a pause."""
     if drill.status == "paused":
-        _add(drill, "resume")
+        _add(drill, "resume", by=by, by_trainer=by_trainer)
         drill.status = "running"
 
 

@@ -1,8 +1,8 @@
-"""Trainer form to schedule a drill for one trainee or a whole department."""
+"""Trainer forms: a drill for one trainee or a department, a team drill with roles."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectField
+from wtforms import FieldList, FloatField, FormField, HiddenField, IntegerField, SelectField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, ValidationError
 
 
@@ -35,3 +35,42 @@ class RoomCommandForm(FlaskForm):
         """An inject names its event."""
         if self.command.data == "inject" and not field.data:
             raise ValidationError(_l("Choose the event to inject."))
+
+
+#: Rows of the team form (a duty supervisor, a communications officer, a dispatcher and a
+#: shift lead for each of the four queues fit).
+TEAM_ROWS = 7
+
+
+class MemberForm(FlaskForm):
+    """One row of the team: a trainee and their role."""
+
+    class Meta:
+        csrf = False
+
+    trainee_id = SelectField(_l("Trainee"), choices=[], coerce=int, validators=[Optional()])
+    role = SelectField(_l("Role"), choices=[], validators=[Optional()])
+
+    def validate_trainee_id(self, field):
+        """A trainee needs a role and a role needs a trainee."""
+        if bool(field.data) != bool(self.role.data):
+            raise ValidationError(_l("Give each chosen trainee a role."))
+
+
+class TeamForm(FlaskForm):
+    """Scenario, clock speed and the team of a team drill."""
+
+    scenario_id = SelectField(_l("Scenario"), choices=[], validators=[DataRequired()])
+    compression = FloatField(_l("Time compression (simulated seconds per real second)"),
+                             default=60.0, validators=[DataRequired(),
+                                                       NumberRange(min=1, max=3600)])
+    seed = IntegerField(_l("Random seed (empty: a new one)"), validators=[
+        Optional(), NumberRange(min=1, max=2**31 - 1)])
+    members = FieldList(FormField(MemberForm), min_entries=TEAM_ROWS, max_entries=TEAM_ROWS)
+
+
+class AddParticipantForm(FlaskForm):
+    """Control room: add a trainee with a role to a running team drill."""
+
+    trainee_id = SelectField(_l("Trainee"), choices=[], coerce=int, validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[], validators=[DataRequired()])

@@ -6,6 +6,11 @@ wall times, so drill time = accumulated running wall time × compression, recomp
 request; a closed browser or a server restart therefore resumes exactly where it was. The
 trainee's page is the heartbeat (``last_seen_at``): an absence longer than the grace period is
 stored as a pause from the last heartbeat to the next (see :mod:`lms.drills.clock`).
+
+A team drill has participants (:class:`DrillParticipant`) with roles (:mod:`lms.drills.roles`);
+its ``trainee_id`` is the duty supervisor. An individual drill has no participant rows: its
+one trainee holds every role. Every participant's page is a heartbeat of the same drill, so
+the clock stops only when *every* participant has left.
 """
 
 import json
@@ -27,6 +32,9 @@ from lms.extensions import db
 
 DRILL_STATUSES = ("scheduled", "running", "paused", "finished")
 CLOCK_KINDS = ("start", "pause", "resume", "finish")
+#: Roles in a team drill (see :mod:`lms.drills.roles` for what each may do).
+PARTICIPANT_ROLES = ("duty_supervisor", "shift_lead", "technician_dispatcher",
+                     "communications_officer")
 
 
 class Drill(db.Model):
@@ -69,6 +77,13 @@ class Drill(db.Model):
         order_by="DrillClockEvent.id", cascade="all, delete-orphan")
     actions: Mapped[list["DrillAction"]] = relationship(
         order_by="DrillAction.id", cascade="all, delete-orphan")
+    participants: Mapped[list["DrillParticipant"]] = relationship(
+        order_by="DrillParticipant.id", cascade="all, delete-orphan")
+
+    @property
+    def is_team(self) -> bool:
+        """A team drill (participants with roles) rather than one trainee's drill."""
+        return bool(self.participants)
 
     def title(self, lang: str) -> str:
         """The scenario title in ``lang``."""
@@ -93,6 +108,11 @@ class DrillClockEvent(db.Model):
                                           index=True)
     kind: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Who gave the command (None: the clock itself, e.g. a pause while nobody was connected).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: True when the trainer (or an administrator) gave it from the control room: a pause
+    #: the trainer made is resumed only by the trainer.
+    by_trainer: Mapped[bool] = mapped_column(default=False)
 
 
 class DrillAction(db.Model):
@@ -115,8 +135,43 @@ class DrillAction(db.Model):
     #: The page's idempotency key for this action: a resend with the same key gets this row
     #: back instead of a second action (None for actions stored without one).
     client_key: Mapped[str | None] = mapped_column(String(64))
+    #: The participant's role when the action was taken (``shift_lead:complaint`` for a
+    #: queue's shift lead; None for the trainer's injects and for actions stored before roles).
+    role: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def params(self) -> dict:
         """The parameters as a dict."""
         return json.loads(self.params_json or "{}")
+
+
+class DrillParticipant(db.Model):
+    """One trainee in a team drill, with a role (a shift lead also has a queue)."""
+
+    __tablename__ = "drill_participants"
+    __table_args__ = (
+        UniqueConstraint("drill_id", "user_id"),
+        CheckConstraint("role IN ('duty_supervisor', 'shift_lead', 'technician_dispatcher', "
+                        "'communications_officer')", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"),
+                                          index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    #: The queue a shift lead leads (None for the other roles).
+    queue: Mapped[str | None] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: First time the participant opened the live page (None: not joined yet).
+    joined_at: Mapped[datetime | None]
+    #: The participant's live page was last heard from.
+    last_seen_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def role_code(self) -> str:
+        """``role`` or ``shift_lead:<queue>``, as stored with each action."""
+        return f"{self.role}:{self.queue}" if self.role == "shift_lead" else self.role

@@ -10,13 +10,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.access import roles_required
-from lms.drills import clock, forms, injects, live, replay, service
+from lms.drills import clock, forms, injects, live, replay, roles, service
 from lms.drills.service import ActionRefused
 from lms.extensions import db
 from lms.formutil import choices
@@ -44,7 +44,14 @@ def my_drills():
     for drill in drills:
         service.settle_clock(drill)
     db.session.commit()
-    return render_template("drills/my_drills.html", drills=drills,
+    titles = {}
+    my_roles = {}
+    for drill in drills:
+        code = service.role_of(drill, current_user)
+        if code:
+            titles = roles.queue_titles(replay.scenario_of(drill))
+            my_roles[drill.id] = roles.label(code, titles)[lang()]
+    return render_template("drills/my_drills.html", drills=drills, my_roles=my_roles,
                            grace_seconds=clock.grace_seconds())
 
 
@@ -57,16 +64,29 @@ def play(drill_id: int):
     if drill.status == "finished":
         return redirect(url_for("drills.debrief", drill_id=drill.id))
     return render_template("drills/play.html", drill=drill, grace_seconds=clock.grace_seconds(),
-                           **live.page_context(drill, lang()))
+                           **live.page_context(drill, lang(), current_user))
 
 
 @bp.route("/<int:drill_id>/state")
 @roles_required("trainee")
 def state(drill_id: int):
-    """The drill's state now, as JSON (polled every second; each poll is a heartbeat)."""
+    """The drill's state now, as JSON (polled every second; each poll is a heartbeat).
+
+    Every participant is served the drill's one shared snapshot (:mod:`lms.drills.snapshot`).
+    The answer carries its ``version`` as ETag; a poll sending it back in ``If-None-Match``
+    gets 304 with no body while nothing changed (a paused drill, the same tick).
+    """
     drill = service.drill_in_play(drill_id, current_user)
     db.session.commit()
-    return jsonify(live.state_json(drill, lang()))
+    body = live.state_json(drill, lang(), current_user)
+    etag = f'W/"{body["version"]}-{lang()}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = Response(status=304)
+    else:
+        response = jsonify(body)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _json_object() -> dict | None:
@@ -99,11 +119,11 @@ def control(drill_id: int):
     try:
         payload = _json_object()
         command = (request.form if payload is None else payload).get("command")
-        service.control(drill, command)
+        service.control(drill, command, current_user)
     except ActionRefused as refused:
         return _refused(refused)
     db.session.commit()
-    return jsonify(live.state_json(drill, lang()))
+    return jsonify(live.state_json(drill, lang(), current_user))
 
 
 @bp.route("/<int:drill_id>/actions", methods=["POST"])
@@ -129,7 +149,7 @@ def act(drill_id: int):
         action, repeated = service.action_by_key(drill, key), True
         if action is None:
             raise
-    body = live.state_json(drill, lang())
+    body = live.state_json(drill, lang(), current_user)
     body["action"] = live.action_json(drill, action, lang(), repeated)
     return jsonify(body), 200 if repeated else 201
 
@@ -142,7 +162,8 @@ def debrief(drill_id: int):
     if drill.status != "finished":
         flash(_("The debrief is ready when the drill is finished."), "info")
         return redirect(url_for("drills.play", drill_id=drill.id)
-                        if drill.trainee_id == current_user.id else url_for("drills.manage"))
+                        if service.takes_part(drill, current_user)
+                        else url_for("drills.manage"))
     return render_template("drills/debrief.html", drill=drill,
                            **live.debrief_context(drill, lang()))
 
@@ -188,6 +209,86 @@ def manage():
                            drills=service.scheduled_by(current_user)), status
 
 
+def _trainee_choices():
+    return choices([(0, "—")] + [(u.id, f"{u.name} ({u.employee_no})")
+                                 for u in service.trainees_of()])
+
+
+def _role_choices():
+    queues = {}
+    for entry in service.drill_scenarios():
+        for name, title in roles.queue_titles(service.scenario_by_id(entry.id)).items():
+            queues.setdefault(name, title)
+    found = [(r, roles.LABELS[r][lang()]) for r in (roles.SUPERVISOR, roles.COMMUNICATIONS,
+                                                     roles.DISPATCHER)]
+    found += [(f"{roles.SHIFT_LEAD}:{name}", roles.label(f"{roles.SHIFT_LEAD}:{name}",
+                                                          queues)[lang()])
+              for name in queues]
+    return choices([("", "—")] + found)
+
+
+@bp.route("/team", methods=["GET", "POST"])
+@roles_required("trainer")
+def schedule_team():
+    """Schedule one team drill: chosen trainees, each with a role."""
+    form = forms.TeamForm()
+    form.scenario_id.choices = choices((e.id, e.title.get(lang()))
+                                       for e in service.drill_scenarios())
+    for row in form.members:
+        row.trainee_id.choices = _trainee_choices()
+        row.role.choices = _role_choices()
+    if form.validate_on_submit():
+        members = []
+        for row in form.members:
+            if row.trainee_id.data and row.role.data:
+                role, _sep, queue = row.role.data.partition(":")
+                members.append((db.session.get(service.User, row.trainee_id.data), role,
+                                queue or None))
+        try:
+            if any(user is None or not user.has_role("trainee") for user, _r, _q in members):
+                raise service.TeamRefused(_("Choose trainees from the list."))
+            drill = service.schedule_team(current_user, form.scenario_id.data, members,
+                                          form.compression.data, form.seed.data)
+        except service.TeamRefused as refused:
+            db.session.rollback()
+            form.members.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(ngettext("Team drill scheduled for %(num)d trainee.",
+                           "Team drill scheduled for %(num)d trainees.", len(members)),
+                  "success")
+            return redirect(url_for("drills.room", drill_id=drill.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("drills/team_form.html", form=form), status
+
+
+@bp.route("/<int:drill_id>/room/participants", methods=["POST"])
+@roles_required("trainer", "admin")
+def room_participants(drill_id: int):
+    """The trainer adds a trainee with a role to a team drill, also while it runs."""
+    drill = service.drill_for_trainer(drill_id, current_user)
+    form = forms.AddParticipantForm()
+    form.trainee_id.choices = _trainee_choices()
+    form.role.choices = _role_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose a trainee and a role."), "danger")
+        return redirect(url_for("drills.room", drill_id=drill.id)), 303
+    role, _sep, queue = form.role.data.partition(":")
+    user = db.session.get(service.User, form.trainee_id.data)
+    try:
+        if user is None:
+            raise ActionRefused(_("Choose trainees from the list."), 400)
+        service.add_participant(drill, current_user, user, role, queue or None)
+    except ActionRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+        return redirect(url_for("drills.room", drill_id=drill.id)), 303
+    db.session.commit()
+    flash(_("%(name)s joins the drill; they see it on their drill list now.", name=user.name),
+          "success")
+    return redirect(url_for("drills.room", drill_id=drill.id))
+
+
 def _room_form(drill) -> forms.RoomCommandForm:
     form = forms.RoomCommandForm()
     scenario = replay.scenario_of(drill)
@@ -219,7 +320,10 @@ def room(drill_id: int):
                 form.code.errors = [str(refused)]
         status = 400
     db.session.commit()
-    return render_template("drills/room.html", drill=drill, form=form,
+    add = forms.AddParticipantForm()
+    add.trainee_id.choices = _trainee_choices()
+    add.role.choices = _role_choices()
+    return render_template("drills/room.html", drill=drill, form=form, add_form=add,
                            state=live.room_json(drill, lang())), status
 
 

@@ -200,7 +200,8 @@ def debrief(drill: Drill) -> dict:
                            if mine["kpis"]["offered"] else None),
         "callbacks_requested": mine["kpis"]["callbacks_requested"],
         "actions": [{"time": a.drill_seconds, "kind": a.kind, "params": a.params,
-                     "label": action_label(a.kind)} for a in own],
+                     "label": action_label(a.kind), **_who(drill, a)} for a in own],
+        "team": drill.is_team,
         "alerts": sorted([{"time": a["time"], "text": a["text"]} for a in mine["alerts"]
                           if a["code"] != "action_applied"] +
                          [{"time": r["time"], "text": r["text"]}
@@ -212,6 +213,20 @@ def debrief(drill: Drill) -> dict:
         "content": procedure_content(own),
         "timeline": _timeline(drill, scenario),
     }
+
+
+def _who(drill: Drill, action) -> dict:
+    """Who took ``action`` and in which role, as the debrief names them."""
+    from lms.drills import roles
+
+    people = {p.user_id: p for p in drill.participants}
+    user = people[action.user_id].user if action.user_id in people else \
+        (drill.trainee if action.user_id == drill.trainee_id else None)
+    titles = roles.queue_titles(replay.scenario_of(drill))
+    code = action.role or (people[action.user_id].role_code if action.user_id in people
+                           else None)
+    return {"user_id": action.user_id, "by": user.name if user else None,
+            "role": code, "role_label": roles.label(code, titles) if code else None}
 
 
 #: (action kind, parameter) → what the debrief shows it as.
@@ -246,6 +261,10 @@ def score(drill: Drill) -> None:
     result = debrief(drill)
     drill.debrief_json = json.dumps(result, ensure_ascii=False)
     drill.score = result["score"]
-    activity_result.send("emergency_drill", user_id=drill.trainee_id,
-                         ref=f"drill:{drill.scenario_key}", passed=result["score"] >= PASS_MARK,
-                         score=result["score"], at=drill.finished_at or utcnow())
+    # A team drill's score is the team's: every participant gets it.
+    people = [p.user_id for p in drill.participants] or [drill.trainee_id]
+    for user_id in people:
+        activity_result.send("emergency_drill", user_id=user_id,
+                             ref=f"drill:{drill.scenario_key}",
+                             passed=result["score"] >= PASS_MARK, score=result["score"],
+                             at=drill.finished_at or utcnow())

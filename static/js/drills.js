@@ -1,4 +1,6 @@
 // Live drill page: polls the drill state every second and sends decisions as they are made.
+// Each poll sends back the version (ETag) of the state it shows; the server answers 304 while
+// nothing changed. Every participant of a team drill gets the same shared snapshot.
 // The server owns the clock, so this page only shows what it is told; every poll is also the
 // page's heartbeat, and the server stops the drill clock when it hears nothing for a while.
 //
@@ -25,6 +27,7 @@
   let sending = false;
   let holdUntil = 0;        // after a sign-in page or server error, wait before resending
   let lastActions = [];
+  let etag = null;          // the version of the state this page shows (polls send it back)
 
   function load() {
     if (storageBroken) return memory.slice();
@@ -111,13 +114,113 @@
     banner.textContent = offline ? fill(words.lost, waiting) : fill(words.sending, waiting);
   }
 
-  function buttons(status) {
+  function buttons(status, pausedBy) {
     document.getElementById("btn-start").hidden = status !== "scheduled";
     document.getElementById("btn-pause").hidden = status !== "running";
-    document.getElementById("btn-resume").hidden = status !== "paused";
+    // a pause the trainer made is the trainer's to end (the server refuses it too)
+    document.getElementById("btn-resume").hidden = status !== "paused" || pausedBy === "trainer";
     document.getElementById("btn-finish").hidden = status === "scheduled";
     const acting = status === "running" || status === "paused";
-    root.querySelectorAll(".drill-action button, .step").forEach((b) => { b.disabled = !acting; });
+    root.querySelectorAll(".drill-action, .step").forEach((el) => {
+      const mine = el.dataset.allowed !== "0";
+      const button = el.matches("form") ? el.querySelector("button") : el;
+      button.disabled = !acting || !mine;
+    });
+    const note = document.getElementById("paused-by");
+    note.hidden = status !== "paused" || !pausedBy;
+    if (!note.hidden) note.textContent = note.dataset[pausedBy] || "";
+  }
+
+  // The live chart: callers waiting at the end of every half hour (bars, left axis) and the
+  // half hour's service level (line, right axis), drawn at the width of its box so its text
+  // stays 12 px on a phone.
+  const SVG = "http://www.w3.org/2000/svg";
+  let lastChart = [];
+  function svg(name, attrs, textValue) {
+    const el = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (textValue !== undefined) el.textContent = textValue;
+    return el;
+  }
+  // The top of the axis: four whole-number steps of 1, 2 or 5 × 10^k.
+  function niceMax(value) {
+    const quarter = Math.max(1, value / 4);
+    const e = 10 ** Math.floor(Math.log10(quarter));
+    for (const step of [1, 2, 5, 10]) if (step * e >= quarter) return 4 * step * e;
+    return 40 * e;
+  }
+  function drawChart(points) {
+    if (points) lastChart = points;
+    const box = document.getElementById("live-chart");
+    if (!box) return;
+    box.textContent = "";
+    if (!lastChart.length) {
+      box.appendChild(document.createTextNode(box.dataset.empty));
+      return;
+    }
+    const width = Math.max(260, Math.floor(box.clientWidth || 320));
+    const height = 230;
+    const m = { left: 40, right: 46, top: 30, bottom: 34 };
+    const pw = width - m.left - m.right;
+    const ph = height - m.top - m.bottom;
+    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
+                              class: "chart", "font-size": 12 });
+    root.appendChild(svg("title", {}, box.dataset.title));
+    const yMax = niceMax(Math.max(...lastChart.map((p) => p.waiting)));
+    const slot = pw / lastChart.length;
+    for (let i = 0; i <= 4; i += 1) {
+      const y = m.top + ph * (1 - i / 4);
+      root.appendChild(svg("line", { x1: m.left, x2: m.left + pw, y1: y, y2: y, stroke: "#e3e8ef" }));
+      root.appendChild(svg("text", { x: m.left - 4, y: y + 4, "text-anchor": "end",
+                                     class: "axis" }, Math.round(yMax * i / 4)));
+      root.appendChild(svg("text", { x: m.left + pw + 4, y: y + 4, class: "axis" },
+                           `${i * 25}%`));
+    }
+    const every = Math.max(1, Math.ceil(lastChart.length * 44 / pw));
+    let line = "";
+    lastChart.forEach((p, i) => {
+      const h = ph * Math.min(p.waiting, yMax) / yMax;
+      const x = m.left + i * slot;
+      root.appendChild(svg("rect", { x: x + slot * 0.15, y: m.top + ph - h,
+                                     width: Math.max(1, slot * 0.7), height: h,
+                                     fill: p.current ? "#9dbbe0" : "#0b5cab" }));
+      if (p.service_level !== null && p.service_level !== undefined) {
+        const y = m.top + ph * (1 - p.service_level);
+        line += `${line ? "L" : "M"}${(x + slot / 2).toFixed(1)},${y.toFixed(1)}`;
+        root.appendChild(svg("circle", { cx: x + slot / 2, cy: y, r: 3, fill: "#d9822b" }));
+      }
+      if (i % every === 0) {
+        root.appendChild(svg("text", { x: x + slot / 2, y: height - m.bottom + 16,
+                                       "text-anchor": "middle", class: "axis" }, p.clock));
+      }
+    });
+    if (line) root.appendChild(svg("path", { d: line, fill: "none", stroke: "#d9822b",
+                                             "stroke-width": 2 }));
+    root.appendChild(svg("rect", { x: m.left, y: 8, width: 12, height: 12, fill: "#0b5cab" }));
+    root.appendChild(svg("text", { x: m.left + 16, y: 18, class: "legend" }, box.dataset.waiting));
+    const second = m.left + Math.min(pw / 2, 130);
+    root.appendChild(svg("line", { x1: second, x2: second + 14, y1: 14, y2: 14,
+                                   stroke: "#d9822b", "stroke-width": 2 }));
+    root.appendChild(svg("text", { x: second + 18, y: 18, class: "legend" }, box.dataset.sl));
+    box.appendChild(root);
+  }
+  window.addEventListener("resize", () => drawChart());
+
+  function alertGroups(groups) {
+    const list = document.getElementById("alerts");
+    list.textContent = "";
+    for (const g of groups || []) {
+      const li = document.createElement("li");
+      li.dataset.code = g.code;
+      li.textContent = `${g.last_clock}  ${g.text}`;
+      if (g.count > 1) {
+        const count = document.createElement("span");
+        count.className = "count";
+        count.textContent = ` ${list.dataset.times.replace("{n}", g.count).replace("{t}", g.first_clock)}`;
+        li.appendChild(count);
+      }
+      list.appendChild(li);
+    }
   }
 
   function say(textValue, bad) {
@@ -140,11 +243,21 @@
     text("drill-clock", state.clock);
     text("drill-status", words[state.status] || state.status);
     document.getElementById("drill-progress").value = state.drill_seconds;
-    buttons(state.status);
+    buttons(state.status, state.paused_by);
     let waiting = 0;
     for (const q of state.queues) waiting += q.waiting;
+    const secs = (v) => (v === null || v === undefined ? "—" : Math.round(v));
     text("kpi-sl", pct(state.kpis.service_level));
     text("kpi-abandon", `${state.kpis.abandoned} (${pct(state.kpis.abandon_rate)})`);
+    text("kpi-asa", secs(state.kpis.asa));
+    text("kpi-offered", state.kpis.offered);
+    const w = state.window;
+    text("kpi-window-from", `${w.from_clock}–${state.clock}`);
+    text("kpi-win-sl", pct(w.service_level));
+    text("kpi-win-abandon", `${w.abandoned} (${pct(w.abandon_rate)})`);
+    text("kpi-win-asa", secs(w.asa));
+    text("kpi-win-offered", w.offered);
+    drawChart(state.chart);
     text("kpi-waiting", waiting);
     text("kpi-backlog", state.technicians.backlog);
     rows("queue-rows", state.queues, (tr, q) => {
@@ -156,8 +269,13 @@
       cell(tr, g.reserve_left, true); cell(tr, g.back_office_left, true);
     });
     if (state.technicians_left !== undefined) text("kpi-tech-left", state.technicians_left);
-    feed("alerts", state.alerts, (a) => `${a.clock}  ${a.text}`);
+    alertGroups(state.alert_groups);
     renderLog(state.actions);
+    if (document.getElementById("team-log")) {
+      feed("team-log", state.team_actions, (a) => `${a.clock}  ${a.label} — ${a.by} · ${a.role}`);
+      feed("participants", state.participants,
+           (p) => `${p.connected ? "●" : "○"} ${p.name} · ${p.role}`);
+    }
     for (const kind of state.steps_done) {
       const b = document.getElementById(`step-${kind}`);
       if (b) b.classList.add("done");
@@ -230,15 +348,22 @@
     try {
       let reply = null;
       try {
+        const headers = { Accept: "application/json" };
+        if (etag) headers["If-None-Match"] = etag;
         reply = await fetch(root.dataset.stateUrl, {
-          credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" },
+          credentials: "same-origin", redirect: "manual", headers, cache: "no-store",
         });
       } catch {
         offline = true;
         return;
       }
       offline = false;
+      if (reply.status === 304) {  // nothing changed since the version this page shows
+        if (load().length && Date.now() >= holdUntil) flush();
+        return;
+      }
       const state = reply.ok ? await reply.json().catch(() => null) : null;
+      if (state) etag = reply.headers.get("ETag");
       if (!state) { say(words.session, true); return; }
       show(state);
       if (load().length && Date.now() >= holdUntil) flush();
@@ -292,7 +417,7 @@
     });
   });
   window.addEventListener("online", () => { holdUntil = 0; flush(); });
-  buttons(root.dataset.status);
+  buttons(root.dataset.status, null);
   renderLog();
   showConnection();
   flush();  // decisions an earlier page left on this device go first, in their order

@@ -30,7 +30,15 @@
         text("room-abandon", state.kpis.abandoned);
         text("room-waiting", state.queues.reduce((sum, q) => sum + q.waiting, 0));
         text("room-backlog", state.technicians.backlog);
-        feed("room-alerts", state.alerts, (a) => `${a.clock}  ${a.text}`);
+        // the same kind of alert once, with how often it came (as the trainees see them)
+        feed("room-alerts", state.alert_groups, (a) => `${a.last_clock}  ${a.text}${
+          a.count > 1 ? `  ×${a.count} (${a.first_clock})` : ""}`);
+      }
+      const people = document.getElementById("room-participants");
+      if (people && state.participants) {
+        feed("room-participants", state.participants, (p) => `${p.name} · ${p.role} · ${
+          p.connected ? people.dataset.connected : (p.joined ? people.dataset.away
+            : people.dataset.waiting)}`);
       }
       feed("room-log", state.log,
            (a) => `${a.clock}  ${a.label}${a.detail ? `: ${a.detail}` : ""} — ${a.by}`);
