@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 
 import click
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from lms.auth.access import roles_required, signed_in
-from lms.courses import content_service, progress, references
+from lms.courses import content_service, lesson_check, progress, references
 from lms.courses.blueprint import bp
 from lms.courses.markdown import render_markdown
 from lms.courses.models import Activity, Course, LessonAsset
@@ -153,11 +153,7 @@ def survey_url(course: Course) -> str | None:
 @signed_in
 def lesson_page(slug: str, lesson_slug: str):
     """A lesson; opening it marks it viewed (for trainees), with previous/next links."""
-    course, learner = course_for_learner(slug)
-    lessons = course.lessons
-    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
-    if lesson is None:
-        abort(404)
+    course, learner, lesson = _lesson_for_learner(slug, lesson_slug)
     state = progress.book_for(current_user.id).progress(current_user.id, course)
     if state.locked and not can_author(current_user):
         flash(_("This course opens when its prerequisites are complete."), "warning")
@@ -165,8 +161,44 @@ def lesson_page(slug: str, lesson_slug: str):
     if learner and not state.locked:
         progress.record_view(current_user.id, lesson)
         db.session.commit()
+    check = lesson_check.unanswered(current_user.id, course.slug, lesson.slug, _language())
+    return _render_lesson(course, lesson, learner, check)
+
+
+@bp.route("/c/<slug>/<lesson_slug>/check", methods=["POST"])
+@signed_in
+def check_lesson(slug: str, lesson_slug: str):
+    """Check the answers to the lesson's knowledge check: right/wrong and feedback, shown on
+    the lesson page; not graded, nothing stored (the CSRF token is checked app-wide)."""
+    course, learner, lesson = _lesson_for_learner(slug, lesson_slug)
+    state = progress.book_for(current_user.id).progress(current_user.id, course)
+    if state.locked and not can_author(current_user):
+        return redirect(url_for("courses.course_page", slug=course.slug))
+    try:
+        check = lesson_check.check_answers(current_user.id, course.slug, lesson.slug,
+                                           request.form, _language())
+    except lesson_check.AnswerRefused:
+        abort(400)
+    return _render_lesson(course, lesson, learner, check)
+
+
+def _language() -> str:
+    return str(get_locale() or "zh")
+
+
+def _lesson_for_learner(slug: str, lesson_slug: str):
+    """The course, whether the visit counts as learning, and the lesson; 404/403 otherwise."""
+    course, learner = course_for_learner(slug)
+    lesson = next((item for item in course.lessons if item.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    return course, learner, lesson
+
+
+def _render_lesson(course: Course, lesson, learner: bool, check: list):
+    lessons = course.lessons
     index = lessons.index(lesson)
-    language = str(get_locale() or "zh")
+    language = _language()
     state = progress.book_for(current_user.id).progress(current_user.id, course)
     last = index + 1 == len(lessons)
     return render_template(
@@ -175,6 +207,7 @@ def lesson_page(slug: str, lesson_slug: str):
         body=_without_repeated_title(render_lesson_text(course, lesson.body(language)),
                                      localized(lesson.title, language)),
         case=render_lesson_text(course, lesson.case_study(language)),
+        check=check, checked=any(item.checked for item in check),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         position=index + 1, total=len(lessons), preview=not learner)
