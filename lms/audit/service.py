@@ -2,9 +2,12 @@
 
 Capture: after every ORM flush, each inserted, updated or deleted row of a table in
 :data:`lms.audit.tracked.TRACKED` becomes one event with the changed columns old → new, in
-the same transaction (a rolled-back change leaves no event). Many rows of one kind in one
-flush (an import) become one event with their count and ids. The actor is the signed-in
-user of the request, or whoever :func:`acting_as` names (commands, jobs), else the system.
+the same transaction (a rolled-back change leaves no event). Rows a cascade deletes as
+orphans count as deleted; bulk ``DELETE``/``UPDATE`` statements are captured by
+:mod:`lms.audit.bulk`. Many rows of one kind in one flush (an import) become one event with
+their count and ids. The actor is the signed-in user of the request, or whoever
+:func:`acting_as` names (commands; a background job runs as the person who asked for it,
+from ``job:<kind>``), else the system.
 """
 
 from __future__ import annotations
@@ -50,11 +53,12 @@ MAX_TEXT = 300
 #: Identity fields of a user replaced in earlier events when the person is erased.
 IDENTITY_FIELDS = ("name", "username", "employee_no", "email")
 ERASED = "[erased]"
-#: Columns whose value after a change the verbs may read.
-FLAG_COLUMNS = ("must_change_password", "active", "status")
+#: Columns whose value after a change the verbs (and ``Tracked.worth``) may read.
+FLAG_COLUMNS = ("must_change_password", "active", "status", "owner_id")
 
 _UNSET = object()
 _actor: ContextVar[object] = ContextVar("lms_audit_actor", default=_UNSET)
+_place: ContextVar[str] = ContextVar("lms_audit_source", default="")
 
 
 class AppendOnlyError(RuntimeError):
@@ -64,13 +68,16 @@ class AppendOnlyError(RuntimeError):
 # --- who, where, from which page -------------------------------------------------------------
 
 @contextmanager
-def acting_as(user_id: int | None) -> Iterator[None]:
-    """Record the events inside the block as done by ``user_id`` (commands, jobs)."""
-    token = _actor.set(user_id)
+def acting_as(user_id: int | None, source: str = "") -> Iterator[None]:
+    """Record the events inside the block as done by ``user_id`` (commands, jobs), and
+    from ``source`` (``job:<kind>``) when given instead of the page or command."""
+    token, place = _actor.set(user_id), _place.set(source[:80]) if source else None
     try:
         yield
     finally:
         _actor.reset(token)
+        if place is not None:
+            _place.reset(place)
 
 
 def current_actor_id() -> int | None:
@@ -91,6 +98,8 @@ def _address() -> str:
 
 
 def _source() -> str:
+    if _place.get():
+        return _place.get()
     if has_request_context():
         return (request.endpoint or request.path)[:80]
     context = click.get_current_context(silent=True)
@@ -123,12 +132,16 @@ def jsonable(value):
 
 
 def _label_of(state) -> str | dict | None:
-    values = state.dict
+    return label_from(state.dict)
+
+
+def label_from(values: dict) -> str | dict | None:
+    """How a row is called, from its column values (user name, bilingual title, code...)."""
     if values.get("username"):
         return f"{values.get('name') or ''} ({values['username']})".strip()
     if values.get("title_zh") or values.get("title_en"):
         return {"zh": values.get("title_zh") or "", "en": values.get("title_en") or ""}
-    for key in ("code", "title", "name", "slug", "key"):
+    for key in ("code", "title", "name", "slug", "key", "kind"):
         if values.get(key):
             return jsonable(values[key])
     return None
@@ -190,7 +203,7 @@ def _change_of(state, op: str, tracked: Tracked, known_old: dict) -> Change | No
     return Change(op, old, new, current)
 
 
-def _owner_label(session, column: str, owner_id) -> str | None:
+def owner_label(session, column: str, owner_id) -> str | None:
     if column != "user_id" or owner_id is None:
         return None
     user = session.identity_map.get(inspect(User).identity_key_from_primary_key((owner_id,)))
@@ -203,7 +216,7 @@ def _owner_label(session, column: str, owner_id) -> str | None:
 def _event_values(session, state, tracked: Tracked, change: Change) -> dict:
     if tracked.owner_column:
         owner_id = state.dict.get(tracked.owner_column)
-        object_id, label = owner_id, _owner_label(session, tracked.owner_column, owner_id)
+        object_id, label = owner_id, owner_label(session, tracked.owner_column, owner_id)
     else:
         identity = state.mapper.primary_key_from_instance(state.obj())
         object_id = identity[0] if len(identity) == 1 and isinstance(identity[0], int) \
@@ -214,7 +227,8 @@ def _event_values(session, state, tracked: Tracked, change: Change) -> dict:
             "new": change.new or None}
 
 
-def _collapse(rows: list[dict]) -> list[dict]:
+def collapse(rows: list[dict]) -> list[dict]:
+    """More than :data:`BULK_THRESHOLD` events of one action become one with a count."""
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         grouped[row["action"]].append(row)
@@ -230,11 +244,24 @@ def _collapse(rows: list[dict]) -> list[dict]:
     return collapsed
 
 
+def _deleted_objects(session, flush_context) -> list:
+    """Rows the flush deleted: explicit deletes and orphans removed by a cascade
+    (``parent.children.remove(child)`` never enters ``session.deleted``)."""
+    found = list(session.deleted)
+    seen = {id(obj) for obj in found}
+    for state, (is_delete, list_only) in flush_context.states.items():
+        obj = state.obj()
+        if is_delete and not list_only and obj is not None and id(obj) not in seen:
+            found.append(obj)
+            seen.add(id(obj))
+    return found
+
+
 def _after_flush(session, flush_context) -> None:
     known_old = session.info.pop("audit_old", {})
     rows = []
     for op, objects in (("insert", session.new), ("update", session.dirty),
-                        ("delete", session.deleted)):
+                        ("delete", _deleted_objects(session, flush_context))):
         for obj in objects:
             tracked = TRACKED.get(getattr(obj, "__tablename__", ""))
             if tracked is None:
@@ -243,14 +270,19 @@ def _after_flush(session, flush_context) -> None:
                 continue
             state = inspect(obj)
             change = _change_of(state, op, tracked, known_old.get(id(obj), {}))
-            if change is not None:
+            if change is not None and tracked.worth(change):
                 rows.append(_event_values(session, state, tracked, change))
     if not rows:
         return
+    write_rows(session, rows)
+
+
+def write_rows(session, rows: list[dict]) -> None:
+    """Store captured events (action, object, old, new) with who, where and from which page."""
     common = {"at": utcnow(), "actor_id": current_actor_id(), "address": _address(),
               "source": _source()}
     session.connection().execute(AuditEvent.__table__.insert(),
-                                 [{**common, **row} for row in _collapse(rows)])
+                                 [{**common, **row} for row in collapse(rows)])
 
 
 def _refuse_change(mapper, connection, target) -> None:
@@ -258,10 +290,15 @@ def _refuse_change(mapper, connection, target) -> None:
 
 
 def install() -> None:
-    """Capture tracked changes on every flush and keep events append-only (idempotent)."""
+    """Capture tracked changes on every flush and bulk statement, and keep events
+    append-only (idempotent)."""
+    from lms.audit.bulk import capture_statement
+
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+    if not event.contains(Session, "do_orm_execute", capture_statement):
+        event.listen(Session, "do_orm_execute", capture_statement)
     for name in ("before_update", "before_delete"):
         if not event.contains(AuditEvent, name, _refuse_change):
             event.listen(AuditEvent, name, _refuse_change)

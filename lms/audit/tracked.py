@@ -4,8 +4,10 @@ Tables are named by table name (the schema is shared), so this module imports no
 A table missing here is not audited: the tables left out are a person's own moment-to-moment
 activity (answers autosaved, lessons viewed, drill moves), derived state a tracked change
 already explains (completions, activity results), and bookkeeping (sessions, sign-in
-counters, jobs, deliveries, the audit itself). Settings and personal-data requests are
-recorded by their features with explicit verbs (:func:`lms.audit.service.record`).
+counters, deliveries, the audit itself). A job a person asked for is tracked by its row
+(who asked for which kind, and how it ended), never its parameters: they may hold
+passwords. Settings and personal-data requests are recorded by their features with explicit
+verbs (:func:`lms.audit.service.record`).
 """
 
 from __future__ import annotations
@@ -132,6 +134,53 @@ def _override_verb(change: Change) -> str:
     return {"insert": "overridden", "delete": "override_removed"}.get(change.op, "updated")
 
 
+def _job_verb(change: Change) -> str:
+    if change.op == "insert":
+        return "requested"
+    if change.op == "update" and change.moved("status"):
+        return {"running": "started", "done": "finished", "failed": "failed"}.get(
+            change.new.get("status"), "updated")
+    return _crud(change)
+
+
+def _job_worth(change: Change) -> bool:
+    """A job someone asked for: its request and its end (its start is implied by the end).
+
+    Jobs nobody owns (deliveries, digests, sweeps) are bookkeeping; what they change in a
+    tracked table is recorded anyway, as the system's.
+    """
+    if change.now("owner_id") is None:
+        return False
+    return not (change.op == "update" and change.new.get("status") == "running")
+
+
+def _day_off_verb(change: Change) -> str:
+    if change.op == "insert":
+        return "requested"
+    if change.op == "delete":
+        return "withdrawn"
+    if change.moved("status"):
+        return {"approved": "approved", "declined": "rejected"}.get(change.new.get("status"),
+                                                                    "updated")
+    return _crud(change)
+
+
+def _run_verb(change: Change) -> str:
+    if change.op == "update" and change.new.get("cancel_requested"):
+        return "cancelled"
+    return _crud(change)
+
+
+def _roster_verb(change: Change) -> str:
+    if change.op == "update" and change.new.get("published_at"):
+        return "published"
+    return _crud(change)
+
+
+def _always(change: Change) -> bool:
+    return True
+
+
 def _assignment_verb(change: Change) -> str:
     if change.op == "insert":
         return "assigned"
@@ -156,6 +205,8 @@ class Tracked:
     #: The column that names the object the event is about instead of the row itself
     #: (a role row is about its user).
     owner_column: str = ""
+    #: Whether a change is worth an event (a job merely moving to "running" is not).
+    worth: Callable[[Change], bool] = _always
 
 
 TRACKED: dict[str, Tracked] = {
@@ -209,13 +260,32 @@ TRACKED: dict[str, Tracked] = {
     "evaluation_kpi_months": Tracked("kpi_month", _l("KPI month")),
     "evaluation_test_pairs": Tracked("test_pair", _l("Pre/post-test pair")),
     "planning_scenarios": Tracked("scenario", _l("Planning scenario")),
-    "planning_runs": Tracked("planning_run", _l("Planning run"),
-                             ignore=frozenset({"cancel_requested"})),
+    "planning_runs": Tracked("planning_run", _l("Planning run"), _run_verb,
+                             ignore=frozenset({"progress_note_json", "control_token",
+                                               "created_at"})),
     "workforce_histories": Tracked("workforce_history", _l("Contact history")),
     "workforce_events": Tracked("workforce_event", _l("Special event")),
     "workforce_forecasts": Tracked("workforce_forecast", _l("Forecast")),
+    "workforce_actuals": Tracked("workforce_actual", _l("Intraday actual")),
     "notify_webhooks": Tracked("webhook", _l("Department robot"),
                                secret=frozenset({"secret", "url"})),
+    "rostering_plans": Tracked("shift_plan", _l("Shift plan"), _roster_verb,
+                               ignore=frozenset({"requirement_json", "templates_json",
+                                                 "scenario_yaml", "created_at", "job_id",
+                                                 "verify_job_id"})),
+    "rostering_shifts": Tracked("shift", _l("Shift"), ignore=frozenset({"breaks_json"})),
+    "rostering_contracts": Tracked("contract", _l("Work contract"),
+                                   ignore=frozenset({"updated_at", "updated_by_id"})),
+    "rostering_day_off_requests": Tracked("day_off", _l("Day-off request"), _day_off_verb,
+                                          ignore=frozenset({"created_at", "decided_at",
+                                                            "decided_by_id"})),
+    "rostering_templates": Tracked("shift_template", _l("Shift template"),
+                                   ignore=frozenset({"created_at"})),
+    "drill_participants": Tracked("drill_participant", _l("Drill participant"),
+                                  ignore=frozenset({"added_at", "joined_at", "last_seen_at"})),
+    "jobs": Tracked("job", _l("Background job"), _job_verb, worth=_job_worth,
+                    ignore=frozenset({"params_json", "result_json", "progress", "worker",
+                                      "runner", "created_at", "started_at", "finished_at"})),
 }
 
 #: Kinds recorded by features themselves (not from a table), with their names.
@@ -281,6 +351,8 @@ FIELD_LABELS = {
     "applied_at": _l("Applied at"), "file": _l("File"), "files": _l("Files"),
     "path": _l("File"), "lock": _l("Lock"), "locks": _l("Locks"),
     "revision": _l("Schema revision"), "tables": _l("Tables"),
+    "kind": _l("Kind"), "owner_id": _l("Owner"), "error": _l("Error"),
+    "cancel_requested": _l("Cancel requested"), "published_at": _l("Published at"),
 }
 
 

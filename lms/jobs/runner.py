@@ -60,10 +60,22 @@ def _set_progress(job_id: int, fraction: float) -> None:
 
 
 def execute(job_id: int) -> None:
-    """Run job ``job_id`` now in this app context, storing its result or its error."""
+    """Run job ``job_id`` now in this app context, storing its result or its error.
+
+    What the job changes is audited as done by the person who asked for it (the job's
+    owner), from ``job:<kind>``; a job nobody asked for (a sweep) is the system's.
+    """
+    from lms.audit.service import acting_as
+
     job = db.session.get(Job, job_id)
     if job is None or job.finished:
         return
+    with acting_as(job.owner_id, source=f"job:{job.kind}"):
+        _run(job)
+
+
+def _run(job: Job) -> None:
+    job_id = job.id
     job.status, job.started_at, job.progress = "running", utcnow(), 0.0
     db.session.commit()
     try:
