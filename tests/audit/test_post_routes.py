@@ -25,6 +25,7 @@ from lms.extensions import db
 from tests.audit.scenarios_courses import COURSE_SCENARIOS
 from tests.audit.scenarios_exams import EXAM_SCENARIOS
 from tests.audit.scenarios_misc import MISC_SCENARIOS
+from tests.audit.scenarios_people import PEOPLE_SCENARIOS
 from tests.audit.scenarios_planning import PLANNING_SCENARIOS
 from tests.audit.scenarios_practice import PRACTICE_SCENARIOS
 from tests.audit.scenarios_roleplay import ROLEPLAY_SCENARIOS
@@ -261,7 +262,7 @@ EXERCISED = {
     "privacy.approve": lambda auth, app: _decision(auth, app, "approve"),
     "privacy.reject": lambda auth, app: _decision(auth, app, "reject"),
     **COURSE_SCENARIOS, **EXAM_SCENARIOS, **PRACTICE_SCENARIOS, **ROLEPLAY_SCENARIOS,
-    **PLANNING_SCENARIOS, **MISC_SCENARIOS,
+    **PLANNING_SCENARIOS, **MISC_SCENARIOS, **PEOPLE_SCENARIOS,
 }
 
 
