@@ -5,8 +5,9 @@ Entries (read from the features that own them, never changed here):
 - due dates of assigned courses and learning paths (all-day; marked done when complete);
 - exam windows of assigned exams: when one opens and when it closes;
 - offline practice sessions the person is enrolled in, or runs as trainer;
-- emergency drills scheduled for the person and not finished (on the day they were
-  scheduled: a drill has no appointment time, it waits on the person's list);
+- emergency drills scheduled for the person and not finished: at their appointment
+  (an hour is shown) or, without one, on the day they were scheduled (it waits on the
+  person's list);
 - expiry dates of the person's current certificates (all-day).
 
 Times are stored in UTC and placed on days in the person's time zone. A feed address holds a
@@ -22,12 +23,14 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lms.auth.models import User, utcnow
 from lms.calendar.models import CalendarFeed
 from lms.extensions import db
 
+#: How long a drill's appointment is shown (the drill itself runs as long as it takes).
+DRILL_LENGTH = timedelta(hours=1)
 #: Entry kinds, in the order a day lists all-day entries.
 ENTRY_KINDS = ("due", "exam_opens", "exam_closes", "practice", "drill", "certificate")
 
@@ -119,12 +122,15 @@ def _practice_entries(user: User, zone) -> list[Entry]:
 
 
 def _drill_entries(user: User, zone) -> list[Entry]:
-    from lms.drills.models import Drill
+    from lms.drills.models import Drill, DrillParticipant
 
+    mine = select(DrillParticipant.drill_id).where(DrillParticipant.user_id == user.id)
     drills = db.session.scalars(select(Drill).where(
-        Drill.trainee_id == user.id, Drill.status != "finished").order_by(Drill.id))
+        or_(Drill.trainee_id == user.id, Drill.id.in_(mine)),
+        Drill.status != "finished").order_by(Drill.id))
     return [Entry("drill", {"zh": d.title_zh, "en": d.title_en},
-                  _local_day(d.created_at, zone), ident=f"drill-{d.id}",
+                  _local_day(d.starts_at or d.created_at, zone), d.starts_at,
+                  d.starts_at + DRILL_LENGTH if d.starts_at else None, ident=f"drill-{d.id}",
                   link={"endpoint": "drills.my_drills"}) for d in drills]
 
 

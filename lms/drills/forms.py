@@ -2,8 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FloatField, FormField, HiddenField, IntegerField, SelectField
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    FloatField,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+)
 from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional, ValidationError
+
+from lms.auth.models import utcnow
+from lms.i18n import to_utc
 
 
 class ScheduleForm(FlaskForm):
@@ -18,6 +29,13 @@ class ScheduleForm(FlaskForm):
                                                        NumberRange(min=1, max=3600)])
     seed = IntegerField(_l("Random seed (empty: a new one)"), validators=[
         Optional(), NumberRange(min=1, max=2**31 - 1)])
+    starts_at = DateTimeLocalField(_l("When (your local time; empty: whenever the trainee is "
+                                      "ready)"), validators=[Optional()])
+
+    def validate_starts_at(self, field):
+        """An appointment lies ahead."""
+        if field.data is not None and to_utc(field.data) < utcnow():
+            raise ValidationError(_l("Choose a time from now on."))
 
     def validate_trainee_id(self, field):
         """Exactly one of trainee and department."""
@@ -67,6 +85,14 @@ class TeamForm(FlaskForm):
     seed = IntegerField(_l("Random seed (empty: a new one)"), validators=[
         Optional(), NumberRange(min=1, max=2**31 - 1)])
     members = FieldList(FormField(MemberForm), min_entries=TEAM_ROWS, max_entries=TEAM_ROWS)
+    starts_at = DateTimeLocalField(_l("When (your local time; empty: whenever the trainee is "
+                                      "ready)"), validators=[Optional()])
+
+    def validate_starts_at(self, field):
+        """An appointment lies ahead."""
+        if field.data is not None and to_utc(field.data) < utcnow():
+            raise ValidationError(_l("Choose a time from now on."))
+
 
 
 class AddParticipantForm(FlaskForm):

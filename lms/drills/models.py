@@ -62,6 +62,9 @@ class Drill(db.Model):
     seed: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the trainer set the drill to be run (naive UTC); None: whenever the trainee is
+    #: ready. The drill opens at any time either way; the time is for calendars and reminders.
+    starts_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     #: The trainee's live page was last heard from (every poll and action is a heartbeat);
     #: None until the first one. The clock counts no time when it is older than the grace.

@@ -21,6 +21,7 @@ from lms.drills.service import ActionRefused
 from lms.extensions import db
 from lms.formutil import choices
 from lms.home.widgets import register_widget
+from lms.i18n import to_utc
 from lms.reports.pdf import render_pdf
 
 bp = Blueprint("drills", __name__, url_prefix="/drills")
@@ -200,7 +201,8 @@ def manage():
             form.department_id.errors = [_("This department has no active trainees.")]
         else:
             service.schedule(current_user, form.scenario_id.data, trainees,
-                             form.compression.data, form.seed.data)
+                             form.compression.data, form.seed.data,
+                             to_utc(form.starts_at.data))
             db.session.commit()
             flash(_("Drill scheduled for %(n)d trainee(s).", n=len(trainees)), "success")
             return redirect(url_for("drills.manage"))
@@ -248,7 +250,8 @@ def schedule_team():
             if any(user is None or not user.has_role("trainee") for user, _r, _q in members):
                 raise service.TeamRefused(_("Choose trainees from the list."))
             drill = service.schedule_team(current_user, form.scenario_id.data, members,
-                                          form.compression.data, form.seed.data)
+                                          form.compression.data, form.seed.data,
+                                          to_utc(form.starts_at.data))
         except service.TeamRefused as refused:
             db.session.rollback()
             form.members.errors = [str(refused)]

@@ -29,6 +29,7 @@ import json
 import logging
 import random
 import re
+from datetime import datetime
 from functools import lru_cache
 
 from flask import abort
@@ -91,8 +92,9 @@ def departments() -> list[Department]:
 
 
 def schedule(trainer: User, scenario_id: str, trainees: list[User], compression: float,
-             seed: int | None = None) -> list[Drill]:
-    """One drill per trainee of the library scenario ``scenario_id`` (not committed)."""
+             seed: int | None = None, starts_at: datetime | None = None) -> list[Drill]:
+    """One drill per trainee of the library scenario ``scenario_id`` (not committed);
+    ``starts_at`` (naive UTC) is the appointment, if any."""
     if scenario_id not in _library():
         raise ValueError(f"unknown scenario {scenario_id!r}")
     scenario = _library()[scenario_id][1]
@@ -102,14 +104,16 @@ def schedule(trainer: User, scenario_id: str, trainees: list[User], compression:
     for trainee in trainees:
         drill = Drill(scenario_key=scenario.id, scenario_yaml=text, title_zh=scenario.title.zh,
                       title_en=scenario.title.en, trainee_id=trainee.id, trainer_id=trainer.id,
-                      compression=float(compression), seed=seed, status="scheduled")
+                      compression=float(compression), seed=seed, status="scheduled",
+                      starts_at=starts_at)
         db.session.add(drill)
         drills.append(drill)
     db.session.flush()
     for drill in drills:
         signals.drill_scheduled.send("drill", drill_id=drill.id, user_id=drill.trainee_id,
                                      trainer_id=trainer.id,
-                                     title={"zh": drill.title_zh, "en": drill.title_en})
+                                     title={"zh": drill.title_zh, "en": drill.title_en},
+                                     starts_at=drill.starts_at)
     return drills
 
 
@@ -148,7 +152,8 @@ def _lang() -> str:
 
 
 def schedule_team(trainer: User, scenario_id: str, members: list[tuple[User, str, str | None]],
-                  compression: float, seed: int | None = None) -> Drill:
+                  compression: float, seed: int | None = None,
+                  starts_at: datetime | None = None) -> Drill:
     """One team drill for ``members`` — ``(trainee, role, queue or None)`` — (not committed).
 
     The duty supervisor is the drill's ``trainee_id``; everyone is told it is scheduled.
@@ -157,14 +162,15 @@ def schedule_team(trainer: User, scenario_id: str, members: list[tuple[User, str
         raise ValueError(f"unknown scenario {scenario_id!r}")
     check_team(_library()[scenario_id][1], members)
     supervisor = next(user for user, role, _q in members if role == roles.SUPERVISOR)
-    drill = schedule(trainer, scenario_id, [supervisor], compression, seed)[0]
+    drill = schedule(trainer, scenario_id, [supervisor], compression, seed, starts_at)[0]
     for user, role, queue in members:
         drill.participants.append(DrillParticipant(
             user_id=user.id, role=role, queue=queue if role == roles.SHIFT_LEAD else None))
         if user.id != supervisor.id:
             signals.drill_scheduled.send("drill", drill_id=drill.id, user_id=user.id,
                                          trainer_id=trainer.id,
-                                         title={"zh": drill.title_zh, "en": drill.title_en})
+                                         title={"zh": drill.title_zh, "en": drill.title_en},
+                                         starts_at=drill.starts_at)
     db.session.flush()
     logger.info("drill %s: team drill of %d scheduled by %s", drill.id, len(members),
                 trainer.id)
@@ -194,7 +200,8 @@ def add_participant(drill: Drill, trainer: User, user: User, role: str,
     db.session.flush()
     signals.drill_scheduled.send("drill", drill_id=drill.id, user_id=user.id,
                                  trainer_id=trainer.id,
-                                 title={"zh": drill.title_zh, "en": drill.title_en})
+                                 title={"zh": drill.title_zh, "en": drill.title_en},
+                                 starts_at=drill.starts_at)
     logger.info("drill %s: %s joins as %s", drill.id, user.id, member.role_code)
     return member
 

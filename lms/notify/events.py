@@ -103,9 +103,12 @@ def on_essay_to_grade(sender, *, attempt_id, title, author_id=None, **_):
                bucket="closed", link={"endpoint": "exams.manage_grading"})
 
 
-def on_drill_scheduled(sender, *, drill_id, user_id, title, **_):
-    """A drill scheduled for the trainee: tell them where to find it."""
-    notify(_user(user_id), "drill_scheduled", {"title": title}, obj=f"drill:{drill_id}",
+def on_drill_scheduled(sender, *, drill_id, user_id, title, starts_at=None, **_):
+    """A drill scheduled for the trainee: tell them when, and where to find it."""
+    params = {"title": title}
+    if starts_at is not None:
+        params["at"] = starts_at.replace(tzinfo=None).isoformat(timespec="seconds")
+    notify(_user(user_id), "drill_scheduled", params, obj=f"drill:{drill_id}",
            bucket="scheduled", link={"endpoint": "drills.my_drills"})
 
 

@@ -117,10 +117,21 @@ KINDS: dict[str, EventKind] = {kind.key: kind for kind in (
           webhook=True),
     _kind("drill_scheduled", _l("Drill scheduled"), ("trainee",),
           lambda p, w: _("Drill scheduled: %(title)s", title=w.title(p)),
-          lambda p, w: _("A trainer scheduled the emergency drill %(title)s for you.",
-                         title=w.title(p)),
-          lambda p, w: _("Emergency drill scheduled: %(title)s", title=w.title(p)),
+          lambda p, w: (_("A trainer scheduled the emergency drill %(title)s for you at "
+                          "%(time)s.", title=w.title(p), time=w.moment(p)) if p.get("at") else
+                        _("A trainer scheduled the emergency drill %(title)s for you.",
+                          title=w.title(p))),
+          lambda p, w: (_("Emergency drill %(title)s at %(time)s", title=w.title(p),
+                          time=w.moment(p)) if p.get("at") else
+                        _("Emergency drill scheduled: %(title)s", title=w.title(p))),
           webhook=True),
+    _kind("drill_tomorrow", _l("Drill tomorrow"), ("trainee",),
+          lambda p, w: _("Tomorrow: %(title)s", title=w.title(p)),
+          lambda p, w: _("Your emergency drill %(title)s is set for %(time)s. Open it from "
+                         "your drill list when it is time.", title=w.title(p),
+                         time=w.moment(p)),
+          lambda p, w: _("Emergency drill %(title)s at %(time)s", title=w.title(p),
+                         time=w.moment(p)), webhook=True),
     _kind("certificate_issued", _l("Certificate issued"), ("trainee",),
           lambda p, w: _("Certificate issued: %(title)s", title=w.title(p)),
           lambda p, w: _("Your certificate for %(title)s has been issued.", title=w.title(p)),

@@ -11,6 +11,8 @@
   day and still open), once per opening;
 - ``session_tomorrow`` for a practice session starting tomorrow in the person's time zone,
   to the people enrolled and its trainer, once per session and day;
+- ``drill_tomorrow`` for an emergency drill with an appointment tomorrow in the person's
+  time zone, to each participant, once per drill and day;
 - ``certificate_expiring`` for a current certificate inside its renewal window, once per
   expiry date.
 
@@ -158,6 +160,30 @@ def practice_tomorrow(now: datetime, counts: Counter) -> None:
             counts["session_tomorrow"] += made is not None
 
 
+def drills_tomorrow(now: datetime, counts: Counter) -> None:
+    """Drills with an appointment tomorrow (the person's date): each participant."""
+    from lms.drills.models import Drill
+
+    drills = db.session.scalars(select(Drill).where(
+        Drill.status == "scheduled", Drill.starts_at.is_not(None), Drill.starts_at > now,
+        Drill.starts_at <= now + timedelta(hours=50)).order_by(Drill.id))
+    for drill in drills:
+        people = {drill.trainee_id: drill.trainee}
+        people.update({p.user_id: p.user for p in drill.participants})
+        for user in people.values():
+            zone = zone_of(user)
+            tomorrow = now.replace(tzinfo=UTC).astimezone(zone).date() + timedelta(days=1)
+            starts = drill.starts_at.replace(tzinfo=UTC).astimezone(zone)
+            if starts.date() != tomorrow:
+                continue
+            made = notify(user, "drill_tomorrow",
+                          {"title": {"zh": drill.title_zh, "en": drill.title_en},
+                           "at": drill.starts_at.isoformat()},
+                          obj=f"drill:{drill.id}", bucket=starts.date().isoformat(),
+                          link={"endpoint": "drills.my_drills"}, now=now)
+            counts["drill_tomorrow"] += made is not None
+
+
 def certificates_expiring(now: datetime, counts: Counter) -> None:
     """Current certificates inside their renewal window and not yet expired."""
     from lms.exams.certificates import due_for_recertification
@@ -194,6 +220,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     course_reminders(now, counts)
     exam_windows(now, counts)
     practice_tomorrow(now, counts)
+    drills_tomorrow(now, counts)
     certificates_expiring(now, counts)
     db.session.commit()
     counts["handed_on"] = hand_on_stale(now)
