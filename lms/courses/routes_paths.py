@@ -268,7 +268,7 @@ def plan_month(path_id: int):
     courses = [c for c in _all_courses() if c.published]
     slots = template.slots or []
     labels = {slot["slug"]: _("%(topic)s (%(hours)s h)", topic=localized(slot["topic"]),
-                              hours="%g" % slot["planned_hours"]) for slot in slots}
+                              hours=format(slot["planned_hours"], "g")) for slot in slots}
     form = in_service_month_form(slots, choices([(c.id, localized(c.title)) for c in courses]),
                                  labels)
     if request.method == "GET":
