@@ -2,7 +2,8 @@
 # Prepares a machine for running or testing the platform; safe to run again.
 #   - installs the Debian packages the project needs where missing (CJK font and
 #     libharfbuzz-subset0 for PDFs; chromium too when WITH_BROWSER=1),
-#   - creates .venv and installs the project with its extras (only when pyproject changed).
+#   - creates .venv and installs the project with its extras at the versions pinned in
+#     scripts/constraints.txt (only when pyproject, this script or the pins changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,13 +32,20 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating .venv"
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml scripts/setup.sh | sha1sum | cut -c1-12)
+stamp=.venv/.installed-$(cat pyproject.toml scripts/setup.sh scripts/constraints.txt | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   echo "Installing the project into .venv (first run takes a few minutes)"
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING" || true
-  # compat mode puts the project folder on sys.path, so packages added later import too
-  .venv/bin/python -m pip install -q -e ".[dev,postgres,worker]" \
-    --config-settings editable_mode=compat 2>&1 | grep -v "^WARNING" || true
+  log=$(mktemp)
+  .venv/bin/python -m pip install -q --upgrade pip >"$log" 2>&1 || true
+  # compat mode puts the project folder on sys.path, so packages added later import too;
+  # scripts/constraints.txt pins every package to the version CI tested (scripts/freeze)
+  if ! .venv/bin/python -m pip install -q -e ".[dev,postgres,worker]" \
+      -c scripts/constraints.txt --config-settings editable_mode=compat >"$log" 2>&1; then
+    grep -v "^WARNING" "$log" >&2
+    echo "pip could not install the project (see above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
   .venv/bin/python -c "import lms, flask, simpy, weasyprint, playwright" >/dev/null
   rm -f .venv/.installed-* && touch "$stamp"
 fi
