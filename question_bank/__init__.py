@@ -37,9 +37,14 @@ from question_bank.hashing import content_hash, definition_hash, fingerprints
 from question_bank.issues import BankError, ImportResult, Issue, message_text
 from question_bank.model import (
     LANGUAGES,
+    AnswerFormat,
     ChoiceOption,
+    ClozeGap,
     Curriculum,
     Difficulty,
+    GapAnswer,
+    GapDisplay,
+    GapKind,
     LocalTerms,
     LocalText,
     MatchPair,
@@ -48,6 +53,8 @@ from question_bank.model import (
     QuestionType,
     TextAnswer,
     TextFormat,
+    ToleranceType,
+    Wildcard,
 )
 from question_bank.native import question_from_data, question_to_data
 from question_bank.qtypes import (
@@ -67,11 +74,13 @@ from question_bank.text import render_text
 from question_bank.validation import validate_questions
 
 __all__ = [
-    "BANKS_DIR", "LANGUAGES", "BankError", "ChoiceOption", "Correctness", "Curriculum",
-    "Difficulty", "Duplicate", "ExportResult", "Grade", "GradeState", "ImportResult", "Issue",
+    "BANKS_DIR", "LANGUAGES", "AnswerFormat", "BankError", "ChoiceOption", "ClozeGap",
+    "Correctness", "Curriculum", "Difficulty", "Duplicate", "ExportResult", "GapAnswer",
+    "GapDisplay", "GapKind", "Grade", "GradeState", "ImportResult", "Issue",
     "LocalTerms", "LocalText", "MatchPair", "NumericAnswer", "PartResult", "Question",
     "QuestionKind", "QuestionType", "ResponseError", "ReviewOptions", "TextAnswer",
-    "TextFormat", "bank_files", "content_hash", "definition_hash", "detect_format",
+    "TextFormat", "ToleranceType", "Wildcard", "bank_files", "content_hash", "definition_hash",
+    "detect_format",
     "dump_yaml", "export_csv", "export_gift", "export_moodle_xml", "export_questions",
     "find_duplicates", "fingerprints", "grade", "import_questions", "kind_of", "load_bank",
     "load_shipped_banks", "message_text", "needs_trainer", "normalise_response", "preview",

@@ -13,6 +13,7 @@ Kinds of field (``EditorField.kind``):
 - ``text`` a text in Chinese and English (two boxes); ``line`` the same on one line;
 - ``terms`` accepted answers per language, one per line;
 - ``number`` a number or nothing; ``percent`` a fraction shown as a percentage;
+  ``numbers`` a list of numbers on one line (``1, 2.5, 4``);
 - ``boolean`` a checkbox (written only when it differs from ``default``);
 - ``rows`` a list of mappings with ``fields`` (options, answers, pairs); ``lines`` a list of
   bilingual lines (ordering items, distractors); empty rows are dropped;
@@ -35,7 +36,7 @@ from question_bank.issues import message_text
 from question_bank.model import LANGUAGES, Curriculum, Difficulty, QuestionType
 
 KINDS = ("string", "tags", "choice", "truth", "text", "line", "terms", "number", "percent",
-         "boolean", "rows", "lines", "subquestions")
+         "numbers", "boolean", "rows", "lines", "subquestions")
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ class EditorField:
             raise ValueError(f"unknown editor field kind {self.kind!r}")
 
 
-def common_fields(subquestion: bool = False) -> tuple[EditorField, ...]:
-    """The fields every question has (a case's sub-question has fewer)."""
+def common_fields(subquestion: bool = False, scored: bool = True) -> tuple[EditorField, ...]:
+    """The fields every question has (a case's sub-question has fewer; a type without
+    points, such as a description, has no points field)."""
     head = [EditorField("key", "string", "key", required=True, help="key_help")]
     if not subquestion:
         head += [
@@ -75,8 +77,9 @@ def common_fields(subquestion: bool = False) -> tuple[EditorField, ...]:
                         default=Difficulty.MEDIUM.value),
             EditorField("tags", "tags", "tags"),
         ]
-    head += [EditorField("points", "number", "points", default=1.0),
-             EditorField("text", "text", "text", required=True),
+    if scored:
+        head.append(EditorField("points", "number", "points", default=1.0))
+    head += [EditorField("text", "text", "text", required=True),
              EditorField("general_feedback", "text", "general_feedback")]
     return tuple(head)
 
@@ -85,7 +88,8 @@ def fields_for(kind: QuestionType | str, subquestion: bool = False) -> tuple[Edi
     """Every field of the authoring form of a question of type ``kind``."""
     from question_bank.qtypes import kind_of
 
-    return common_fields(subquestion) + tuple(kind_of(kind).editor_fields())
+    found = kind_of(kind)
+    return common_fields(subquestion, found.scored) + tuple(found.editor_fields())
 
 
 # --- native -> editor values -----------------------------------------------------------------
@@ -118,11 +122,18 @@ def _value(spec: EditorField, data: Mapping[str, Any]) -> Any:
                 for sub in raw or () if isinstance(sub, Mapping) and _known_type(sub.get("type"))]
     if spec.kind == "number":
         return None if raw is None else raw
+    if spec.kind == "numbers":
+        return ", ".join(str(number_data(v)) if isinstance(v, int | float) else str(v)
+                         for v in raw or ())
     return "" if raw is None else str(raw)
 
 
+#: Types a case cannot hold.
+NOT_IN_CASE = (QuestionType.CASE.value, QuestionType.DESCRIPTION.value)
+
+
 def _known_type(name: Any) -> bool:
-    return name in {kind.value for kind in QuestionType} and name != QuestionType.CASE.value
+    return name in {kind.value for kind in QuestionType} and name not in NOT_IN_CASE
 
 
 def values_of(fields: tuple[EditorField, ...], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,6 +164,16 @@ def _text_native(value: Any, multiline: bool) -> dict[str, str] | None:
 
 
 _TERM_SPLIT = re.compile(r"[\r\n]+")
+_NUMBER_SPLIT = re.compile(r"[\s,;，；、]+")
+
+
+def _number_or_text(part: str) -> Any:
+    """A number, or the text itself so that the bank's reader names what is not one."""
+    try:
+        value = float(part)
+    except ValueError:
+        return part
+    return number_data(value) if value == value and abs(value) != float("inf") else part
 
 
 def _native(spec: EditorField, value: Any) -> Any:
@@ -172,6 +193,9 @@ def _native(spec: EditorField, value: Any) -> Any:
         return None if value is None else number_data(float(f"{float(value) / 100:.10g}"))
     if kind == "number":
         return None if value is None else number_data(float(value))
+    if kind == "numbers":
+        return [_number_or_text(part) for part in _NUMBER_SPLIT.split(_clean(value))
+                if part] or None
     if kind == "boolean":
         return None if bool(value) == bool(spec.default) else bool(value)
     if kind == "truth":
@@ -192,8 +216,8 @@ def _native(spec: EditorField, value: Any) -> Any:
 def _has_content(fields: tuple[EditorField, ...], row: Mapping[str, Any]) -> bool:
     """A row counts when it holds a text, accepted answers or a number (not just a credit)."""
     wanted = [spec.name for spec in fields
-              if spec.kind in ("text", "line", "terms", "number", "string")]
-    return any(row.get(name) not in (None, "") for name in wanted) or bool(row.get("any"))
+              if spec.kind in ("text", "line", "terms", "number", "numbers", "string", "rows")]
+    return any(row.get(name) not in (None, "", []) for name in wanted) or bool(row.get("any"))
 
 
 def native_of(fields: tuple[EditorField, ...], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -245,5 +269,6 @@ def label_for(kind: QuestionType | str, path: str, language: str) -> str:
     return ", ".join(words)
 
 
-__all__ = ["KINDS", "EditorField", "common_fields", "editor_values", "fields_for", "label",
+__all__ = ["KINDS", "NOT_IN_CASE", "EditorField", "common_fields", "editor_values", "fields_for",
+           "label",
            "label_for", "native_from_values", "native_of", "values_of"]

@@ -50,6 +50,20 @@ def _answer(answer: TextAnswer | NumericAnswer, languages: tuple[str, ...]) -> l
 
 
 def _content(question: Question, languages: tuple[str, ...]) -> list[Any]:
+    content = _base_content(question, languages)
+    # Added only when present, so the hashes of the other types stay as they were.
+    if question.gaps:
+        content.append([[gap.kind.value, gap.marks, _unordered(
+            [_text(a.text, languages), a.value, a.tolerance, round(a.fraction, 4)]
+            for a in gap.answers)] for gap in question.gaps])
+    if question.formula:
+        content.append([question.formula.replace(" ", ""), _unordered(
+            [w.name, list(w.values), w.minimum, w.maximum, w.decimals]
+            for w in question.wildcards), question.tolerance, question.tolerance_type.value])
+    return content
+
+
+def _base_content(question: Question, languages: tuple[str, ...]) -> list[Any]:
     return [
         question.type.value,
         _text(question.text, languages),

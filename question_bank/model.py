@@ -47,6 +47,9 @@ class QuestionType(StrEnum):
     ORDERING = "ordering"
     ESSAY = "essay"
     CASE = "case"
+    CLOZE = "cloze"
+    CALCULATED = "calculated"
+    DESCRIPTION = "description"
 
 
 class Difficulty(StrEnum):
@@ -180,6 +183,73 @@ class MatchPair:
     answer: LocalText
 
 
+class GapKind(StrEnum):
+    """What a cloze gap takes: typed words, a typed number, or one choice of a list."""
+
+    SHORT_ANSWER = "short_answer"
+    NUMERICAL = "numerical"
+    CHOICE = "choice"
+
+
+class GapDisplay(StrEnum):
+    """How a choice gap shows its options (Moodle's MULTICHOICE, _V and _H)."""
+
+    DROPDOWN = "dropdown"
+    VERTICAL = "vertical"
+    HORIZONTAL = "horizontal"
+
+
+@dataclass(frozen=True)
+class GapAnswer:
+    """One answer of a cloze gap: an accepted text (short answer, ``*`` a wildcard), a value
+    ± tolerance (numerical) or an option (choice), with its credit and feedback."""
+
+    fraction: float
+    text: LocalText | None = None
+    value: float | None = None
+    tolerance: float = 0.0
+    feedback: LocalText | None = None
+
+
+@dataclass(frozen=True)
+class ClozeGap:
+    """One gap of a cloze text, written ``[[n]]`` in the text (n counts from 1)."""
+
+    kind: GapKind
+    answers: tuple[GapAnswer, ...]
+    #: The gap's weight within the question (Moodle's ``{2:...}``).
+    marks: float = 1.0
+    display: GapDisplay = GapDisplay.DROPDOWN
+    shuffle: bool = False
+
+
+class ToleranceType(StrEnum):
+    """How a calculated answer's tolerance is read (Moodle's relative and nominal)."""
+
+    RELATIVE = "relative"  # |x - v| <= tolerance * |v|
+    NOMINAL = "nominal"    # |x - v| <= tolerance
+
+
+class AnswerFormat(StrEnum):
+    """How the right answer of a calculated question is shown: decimals or significant
+    figures (Moodle's ``correctanswerformat`` 1 and 2)."""
+
+    DECIMALS = "decimals"
+    SIGNIFICANT = "significant"
+
+
+@dataclass(frozen=True)
+class Wildcard:
+    """A wildcard ``{name}`` of a calculated formula: its dataset ``values`` (one per item),
+    or a range ``minimum``..``maximum`` with ``decimals`` from which the items are drawn."""
+
+    name: str
+    values: tuple[float, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    decimals: int = 0
+
+
 @dataclass(frozen=True)
 class Question:
     """One version of a question; see the module docstring for what each field means."""
@@ -212,8 +282,19 @@ class Question:
     # essay
     grader_info: LocalText | None = None
     response_template: LocalText | None = None
-    # case: sub-questions of any type except case
+    # case: sub-questions of any type except case and description
     subquestions: tuple[Question, ...] = field(default=())
+    # cloze: the gaps [[1]], [[2]]... of the text
+    gaps: tuple[ClozeGap, ...] = ()
+    # calculated: a formula over wildcards, graded within a tolerance (unit: numerical's)
+    formula: str = ""
+    wildcards: tuple[Wildcard, ...] = ()
+    #: How many dataset items range-only wildcards make (wildcards with values set the count).
+    dataset_size: int = 10
+    tolerance: float = 0.01
+    tolerance_type: ToleranceType = ToleranceType.RELATIVE
+    answer_format: AnswerFormat = AnswerFormat.DECIMALS
+    decimals: int = 2
 
     def option_id(self, index: int) -> str:
         """The opaque id of option ``index`` as sent to the browser.

@@ -101,6 +101,8 @@ def question_to_data(question: Question, *, subquestion: bool = False,
 
 
 def _points_written(question: Question) -> bool:
+    if not kind_of(question).scored:
+        return False
     if question.type == QuestionType.CASE:
         return question.points != (sum(sub.points for sub in question.subquestions) or 1.0)
     return question.points != 1.0

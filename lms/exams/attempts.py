@@ -35,6 +35,7 @@ from lms.exams.models import Answer, AnswerEvent, Attempt, AttemptQuestion, Atte
 from lms.exams.responses import PayloadRefused, check_response
 from lms.extensions import db
 from question_bank import qtypes
+from question_bank.model import QuestionType
 
 log = logging.getLogger("lms.exams")
 
@@ -193,6 +194,12 @@ def save_answer(attempt_id: int, user_id: int, attempt_question_id: int, raw,
     if problems:
         raise refuse(400, "invalid_response", "; ".join(str(p) for p in problems),
                      field="response", issues=problems, user=user_id, attempt=attempt_id)
+    if question.type == QuestionType.CALCULATED and isinstance(response, dict) \
+            and response.get("item") not in (None, ""):
+        drawn = arranged_view(attempt, slot, "en").get("item")
+        if response["item"] != drawn:  # an item id seen in another attempt, or made up
+            raise refuse(400, "invalid_response", "not the values drawn for this attempt",
+                         field="response", user=user_id, attempt=attempt_id)
     if qtypes.kind_of(question).is_blank(response):
         response = None  # "", [] and {} all mean "no answer"; store one shape for it
     answer = slot.answer
@@ -235,10 +242,12 @@ class SummaryRow:
 
 
 def summary(attempt: Attempt) -> list[SummaryRow]:
-    """Every question of the attempt: answered or not, flagged or not, and its page."""
+    """Every question of the attempt: answered or not, flagged or not, and its page
+    (description items, which ask nothing, are left out)."""
     return [SummaryRow(slot.id, slot.position + 1, slot.page,
                        slot.answer is not None and slot.answer.response is not None,
-                       bool(slot.flagged)) for slot in attempt.questions]
+                       bool(slot.flagged)) for slot in attempt.questions
+            if slot.version.question.type != QuestionType.DESCRIPTION]  # nothing to answer
 
 
 def submit(attempt_id: int, user_id: int, now: datetime | None = None) -> Attempt:

@@ -33,6 +33,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from lms.formutil import choices
 from question_bank import qtypes
 from question_bank.editor import (
+    NOT_IN_CASE,
     EditorField,
     editor_values,
     fields_for,
@@ -48,8 +49,8 @@ from question_bank.native import question_from_data
 TEXT_LIMIT, LINE_LIMIT = 20_000, 1_000
 #: Blank rows offered below the filled ones.
 SPARE_ROWS = 2
-#: Types a case may hold (every type but case).
-SUB_TYPES = tuple(t.value for t in QuestionType if t != QuestionType.CASE)
+#: Types a case may hold (every type but case and description).
+SUB_TYPES = tuple(t.value for t in QuestionType if t.value not in NOT_IN_CASE)
 MAX_SUBQUESTIONS = 12
 
 

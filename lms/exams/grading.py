@@ -36,6 +36,7 @@ from lms.exams.models import (
 from lms.extensions import db
 from question_bank import qtypes
 from question_bank.grading import GradeState, ReviewOptions
+from question_bank.model import QuestionType
 
 PASS_EPSILON = 1e-9
 #: How long after submitting the "immediately" review options apply (as in Moodle).
@@ -56,9 +57,12 @@ def grade_slot(slot: AttemptQuestion, version: QuestionVersion | None = None):
 def slot_points(slot: AttemptQuestion, question=None) -> float:
     """What one question is worth in one attempt: the exam slot's fixed mark when it has
     one (set at start), else the question's own points."""
+    question = question or definition_of(slot.key_version)
+    if question.type == QuestionType.DESCRIPTION:
+        return 0.0  # text between questions: never worth marks, whatever a rule gave it
     if slot.mark is not None:
         return slot.mark
-    return (question or definition_of(slot.key_version)).points
+    return question.points
 
 
 def _totals(results) -> tuple[float, float, bool]:

@@ -6,8 +6,10 @@ character, no NaN or infinite number, no deep nesting, no huge list. Anything el
 with the field it concerns (``slot`` or ``response``) and nothing is stored.
 
 Field names of the form: ``q-<slot>`` for a question, ``q-<slot>--<sub key>`` for a case's
-sub-question; matching adds ``-<prompt id>`` per prompt and ordering posts ``<name>-order``
-once per item in the order shown. The JavaScript on the page builds the same responses as JSON.
+sub-question; matching adds ``-<prompt id>`` per prompt, a cloze ``-g<n>`` per gap, a
+calculated question posts the item it shows as ``<name>-item`` beside the answer, and ordering
+posts ``<name>-order`` once per item in the order shown. The JavaScript on the page builds the
+same responses as JSON.
 """
 
 from __future__ import annotations

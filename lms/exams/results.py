@@ -7,6 +7,7 @@ their options by opaque id, so the distractor table can name each option's text.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from dataclasses import dataclass
 
@@ -70,7 +71,46 @@ def item_analysis_for(exam: Exam):
             chosen = _choice_chosen(question, response) if question.type in CHOICE_TYPES else ()
             row[key] = item_analysis.ItemResponse(slot.fraction or 0.0, chosen)
         rows.append(row)
-    return item_analysis.analyse_exam(list(specs.values()), rows), labels
+    stats = item_analysis.analyse_exam(list(specs.values()), rows)
+    for number, key in enumerate(labels, start=1):
+        labels[key]["number"] = number
+    return _in_words(stats, labels), labels
+
+
+#: Why reliability is missing when attempts exist but none saw every question.
+NONE_COMPLETE = {"zh": "没有一份答卷做了全部题目（每次作答从题库抽取不同的题），无法计算信度；"
+                 "各题的统计仍然有效。",
+                 "en": "No attempt answered every question (each attempt draws its own "
+                 "questions), so reliability cannot be computed; the figures per question "
+                 "still hold."}
+
+
+def _stem_excerpt(title: dict, lang: str, length: int = 30) -> str:
+    text = " ".join((title.get(lang) or title.get("zh") or title.get("en") or "").split())
+    return text if len(text) <= length else text[:length].rstrip() + "…"
+
+
+def _in_words(stats, labels: dict):
+    """The statistics with advice that names each question by number and stem, never by key,
+    and a reason for a missing reliability that matches the attempt count shown beside it."""
+    reasons = dict(stats.reasons)
+    if stats.n_attempts and not stats.n_complete:
+        reasons["reliability"] = NONE_COMPLETE
+    advice = [flag.message for flag in stats.flags]
+    for severity in ("problem", "warning"):
+        for item in stats.items:
+            label = labels.get(item.item_id, {})
+            number, title = label.get("number", 0), label.get("title", {})
+            for flag in item.flags:
+                if flag.severity == severity:
+                    stem_zh = _stem_excerpt(title, "zh")
+                    advice.append({
+                        "zh": f"第 {number} 题（{stem_zh}）：{flag.message['zh']}",
+                        "en": f"Question {number} ({_stem_excerpt(title, 'en')}): "
+                              f"{flag.message['en']}"})
+    if not advice:
+        advice = list(stats.where_to_look)
+    return dataclasses.replace(stats, reasons=reasons, where_to_look=tuple(advice))
 
 
 def _spec(question):
@@ -233,3 +273,38 @@ def export_responses(exam: Exam, kind: str, language: str) -> bytes:
     if kind == "csv":
         return write_csv(rows, RESPONSES_HEADER)
     return write_xlsx(rows, RESPONSES_HEADER, sheet_title="responses")
+
+
+def item_analysis_rows(exam: Exam, lang: str) -> tuple[list[str], list[list]]:
+    """(headers, rows) of the item analysis for a spreadsheet: one row per question, then one
+    per option of the choice questions (share overall, upper and lower 27 %)."""
+    stats, labels = item_analysis_for(exam)
+    zh = lang == "zh"
+    headers = (["题号", "题目", "选项", "正确答案", "作答人数", "难度（得分率）", "标准差",
+                "题总相关", "区分度（高低 27%）", "选择比例", "高分组比例", "低分组比例", "提示"]
+               if zh else
+               ["Number", "Question", "Option", "Key", "Answered", "Facility", "SD",
+                "Item-rest correlation", "Upper-lower 27 % index", "Share", "Share upper",
+                "Share lower", "Flags"])
+    rows: list[list] = []
+    for item in stats.items:
+        label = labels[item.item_id]
+        title = _stem_excerpt(label["title"], lang, 200)
+        flags = "; ".join(localized_text(flag.message, lang) for flag in item.flags)
+        rows.append([label["number"], title, "", "", item.n, item.facility, item.sd,
+                     item.item_rest_correlation, item.discrimination_index, None, None, None,
+                     flags])
+        for option in item.options:
+            name = label["options"].get(option.option_id) or {}
+            rows.append([label["number"], "", name.get(lang) or name.get("zh") or "",
+                         ("是" if zh else "yes") if option.is_correct else "", None, None,
+                         None, None, None, option.share, option.share_upper,
+                         option.share_lower, ""])
+    return headers, rows
+
+
+def localized_text(message, lang: str) -> str:
+    """A ``{zh, en}`` message (or plain text) in ``lang``."""
+    if isinstance(message, dict):
+        return message.get(lang) or message.get("zh") or message.get("en") or ""
+    return str(message)

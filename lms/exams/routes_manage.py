@@ -35,7 +35,7 @@ from lms.exams.routes import bp, language, review_items
 from lms.extensions import db
 from lms.home.widgets import register_widget
 from lms.i18n import localized
-from lms.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, download_response
+from lms.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, download_response, write_csv, write_xlsx
 from question_bank.grading import ReviewOptions
 from question_bank.model import QuestionType
 from question_bank.qtypes import kind_of
@@ -223,6 +223,19 @@ def manage_items(exam_id: int):
                     for option_id, text in label["options"].items()}
     return render_template("exams/items.html", exam=exam, stats=statistics, labels=labels,
                            option_names=option_names)
+
+
+@bp.route("/exams/manage/<int:exam_id>/items.<any(csv, xlsx):kind>")
+@roles_required(*TRAINERS)
+def manage_export_items(exam_id: int, kind: str):
+    """The item analysis as CSV or XLSX (a row per question, then per option)."""
+    exam = _exam_or_404(exam_id)
+    headers, rows = results.item_analysis_rows(exam, language())
+    name = f"{localized(exam.title)} {_('item analysis')}.{kind}"
+    if kind == "csv":
+        return download_response(write_csv(rows, headers), name, CSV_MIMETYPE)
+    return download_response(write_xlsx(rows, headers, sheet_title=_("Items")), name,
+                             XLSX_MIMETYPE)
 
 
 @bp.route("/exams/manage/<int:exam_id>/results.<any(csv, xlsx):kind>")

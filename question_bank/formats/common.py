@@ -71,6 +71,25 @@ def choose_key(candidates: Iterable[str | None], question: Question, prefix: str
     return key
 
 
+def scaled_multiple_response(options: list) -> tuple[list, float | None]:
+    """Right options adding up to more than 100 % (e.g. two at 100 %, which Moodle imports
+    with a notice): each positive fraction divided by their total so that they add up to
+    100 %; penalties kept. Returns the options and the old total (None when unchanged)."""
+    total = sum(option.fraction for option in options if option.fraction > 0)
+    if total <= 1.0 + 0.001:
+        return options, None
+    return [replace(option, fraction=round(option.fraction / total, 7))
+            if option.fraction > 0 else option for option in options], total
+
+
+def scaled_warning(options: list, total: float, line: int | None) -> Issue:
+    """The preview's notice that a multiple-response question was scaled."""
+    from question_bank.issues import issue
+
+    each = ", ".join(sorted({f"{100 * o.fraction:.7g}%" for o in options if o.fraction > 0}))
+    return issue("import.multi_scaled", line=line, total=f"{100 * total:.7g}", each=each)
+
+
 @dataclass
 class Draft:
     """A question read from a file, with where its parts were and its key candidates."""

@@ -47,7 +47,7 @@ from question_bank.formats.common import (
     finish_import,
     not_exported,
 )
-from question_bank.formats.gift_syntax import percent
+from question_bank.formats.gift_syntax import percent, weight
 from question_bank.issues import ImportResult, Issue, issue, result_from
 from question_bank.model import ChoiceOption, Difficulty, LocalText, Question, QuestionType
 
@@ -148,13 +148,21 @@ class CsvReader:
             general_feedback=self.local(row.get("general_feedback", "")), options=options)
         self.drafts.append(Draft(question, line, {}, (row.get("key"),)))
 
+    def weight(self, text: str, line: int, field: str) -> float:
+        """A percent as a fraction, in decimal so that 33.33333 reads back as 0.3333333."""
+        value = self.number(text, line, field)
+        try:
+            return weight(text)
+        except (InvalidOperation, ValueError):
+            return value / 100
+
     def fractions(self, row: dict[str, str], letters: list[str], line: int) -> dict[str, float]:
         """Credit per option letter: from the weights, else 1/0 from ``correct``."""
         correct = self.correct(row, letters, line)
         weights = {x: row.get(f"weight_{x}", "") for x in letters}
         if not any(weights.values()):
             return {x: 1.0 if x in correct else 0.0 for x in letters}
-        fractions = {x: self.number(weights[x].rstrip("%") or "0", line, f"weight_{x}") / 100
+        fractions = {x: self.weight(weights[x].rstrip("%").strip() or "0", line, f"weight_{x}")
                      for x in letters}
         if row.get("correct") and correct != {x for x in letters if fractions[x] > 0}:
             self.fail("csv.correct_mismatch", line, value=row["correct"])

@@ -12,9 +12,11 @@ feedback ``#...``; general feedback ``####...``; missing-word questions (text af
 braces: the gap becomes ``_____``); qtype_ordering's ``{>N ALL VERTICAL ABSOLUTE_POSITION ...}``
 extension with one item per line.
 
+A question without an answer block (``::title:: text``) is a description, as Moodle reads it.
+
 Stricter than Moodle, on purpose: text before the first answer marker, a brace inside the
-answer block, a second answer block (cloze) and a question without answers (Moodle's
-"description") are errors, each with its line, and nothing of the file is imported.
+answer block and a second answer block (cloze: use Moodle XML) are errors, each with its
+line, and nothing of the file is imported.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from question_bank.formats.common import (
 )
 from question_bank.formats.gift_syntax import RESERVED, escape_placeholders, restore, split_format
 from question_bank.issues import ImportResult, Issue, issue, result_from
-from question_bank.model import Difficulty, LocalText, TextFormat
+from question_bank.model import Difficulty, LocalText, Question, QuestionType, TextFormat
 
 _META = re.compile(r"\[(id|tag|difficulty|points):((?:\\\]|[^\]])*)\]")
 
@@ -128,6 +130,8 @@ class GiftReader:
                 return self.fail("gift.title_unclosed", chunk.line_at(position))
             title = restore(text[position + 2:end]).strip()
             position = end + 2
+        if "{" not in text[position:] and "}" not in text[position:]:
+            return self.description(chunk, text[position:], title)
         block = self.find_block(chunk, position)
         if block is None:
             return None
@@ -148,6 +152,19 @@ class GiftReader:
         question, lines = parsed
         lines.setdefault("", chunk.numbers[0])
         return Draft(question, chunk.numbers[0], lines, (meta.get("id"), title))
+
+    def description(self, chunk: Chunk, stem: str, title: str | None) -> Draft | None:
+        """A question without an answer block is a description, as Moodle reads it."""
+        text_format, stem = split_format(stem, TextFormat.MOODLE)
+        if not restore(stem).strip():
+            return self.fail("gift.no_answer_block", chunk.numbers[0])
+        meta = self.metadata(chunk)
+        question = Question(key="draft", type=QuestionType.DESCRIPTION,
+                            text=self.local(restore(stem)), points=0.0,
+                            difficulty=meta.get("difficulty", self.options.difficulty),
+                            category=self.category, curriculum=self.options.curriculum,
+                            tags=meta.get("tags", ()), text_format=text_format)
+        return Draft(question, chunk.numbers[0], {"": chunk.numbers[0]}, (meta.get("id"), title))
 
     def find_block(self, chunk: Chunk, position: int) -> tuple[int, int] | None:
         """Offsets of the one ``{`` ... ``}`` answer block, or None after an error."""

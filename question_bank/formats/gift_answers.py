@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from question_bank.formats.common import scaled_multiple_response, scaled_warning
 from question_bank.formats.gift_syntax import TF_WORDS, restore, split_format, weight
 from question_bank.issues import issue
 from question_bank.model import (
@@ -145,6 +146,11 @@ class _Block:
             self.fail("gift.too_few_answers", offset, minimum=2)
         single = any(marker == "=" for marker, _, _ in pieces)
         kind = QuestionType.SINGLE_CHOICE if single else QuestionType.MULTIPLE_CHOICE
+        if not single:
+            options, total = scaled_multiple_response(options)
+            if total is not None:
+                self.reader.warnings.append(scaled_warning(options, total,
+                                                           self.chunk.line_at(offset)))
         return self.build(kind, options=tuple(options))
 
     def true_false(self, stripped: str) -> tuple[Question, dict[str, int]]:

@@ -5,10 +5,13 @@ Each question is written as a ``// [id:key] [tag:...] [difficulty:...] [points:.
 title, the text with its format marker, and the answer block with explicit weights.
 Categories become ``$CATEGORY: $course$/top/<category>`` lines.
 
-GIFT cannot carry: case questions, essay rubric notes and response templates, numerical units,
-a second language, and (as in Moodle) a ``->`` inside a matching prompt or a short answer;
-questions that need them are left out and listed in ``ExportResult.skipped``, except that
-rubric notes, templates, units and the other language are simply not written.
+A description is written as its text without an answer block (as Moodle writes it).
+
+GIFT cannot carry: case, cloze and calculated questions, essay rubric notes and response
+templates, numerical units, a description's general feedback, a second language, and (as in
+Moodle) a ``->`` inside a matching prompt or a short answer; questions that need them are
+left out and listed in ``ExportResult.skipped``, except that rubric notes, templates, units
+and the other language are simply not written.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ def export_gift(questions: Iterable[Question], language: str) -> ExportResult:
 def _unsupported(question: Question) -> str | None:
     if question.type == QuestionType.CASE:
         return "case questions"
+    if question.type == QuestionType.CLOZE:
+        return "cloze questions (export Moodle XML)"
+    if question.type == QuestionType.CALCULATED:
+        return "calculated questions (export Moodle XML)"
     if question.type == QuestionType.MATCHING and any(
             "->" in pair.prompt.get("zh") + pair.prompt.get("en") for pair in question.pairs):
         return "'->' inside a matching prompt"
@@ -78,11 +85,13 @@ class _Writer:
         meta = [f"[id:{question.key}]"] + [
             "[tag:" + tag.replace("\n", " ").replace("]", "\\]") + "]" for tag in question.tags]
         meta.append(f"[difficulty:{question.difficulty.value}]")
-        if question.points != 1.0:
+        if question.points != 1.0 and question.type != QuestionType.DESCRIPTION:
             meta.append(f"[points:{number_data(question.points)}]")
         stem = escape(question.text.get(self.language))
         if question.text_format != TextFormat.MOODLE or stem.startswith("["):
             stem = self.marker + stem
+        if question.type == QuestionType.DESCRIPTION:
+            return f"// {' '.join(meta)}\n::{question.key}::{stem}\n"
         inner = getattr(self, f"answers_{question.type.value}")() + self.general()
         if "\n" in inner:
             inner += "\n"  # the closing brace on a line of its own

@@ -3,15 +3,20 @@
 Read: category pseudo-questions (``$course$/top/...`` paths), ``multichoice`` (single and
 multiple), ``truefalse``, ``shortanswer``, ``numerical`` (value and tolerance, ``*`` for any
 other answer, one unit with multiplier 1), ``matching`` (a sub-question without text is a
-distractor), ``essay`` (grader information, response template) and qtype_ordering's
-``ordering``; per question: name, idnumber (our key), question text and its format
-(``html``, ``moodle_auto_format``, ``plain_text``, ``markdown``; CDATA or escaped), general
-feedback, per-answer feedback, default grade (our points), tags. Two extensions of ours that
-Moodle ignores make the round trip exact: ``<difficulty>`` on a question and
-``<range min=".." max=".."/>`` on a numerical answer.
+distractor), ``essay`` (grader information, response template), qtype_ordering's
+``ordering``, ``cloze`` (also ``multianswer``: gaps in Moodle's embedded-answer syntax, see
+``cloze_syntax.py``), ``calculated``/``calculatedsimple`` (one answer formula, tolerance,
+answer format, a dataset per wildcard) and ``description``; per question: name, idnumber
+(our key), question text and its format (``html``, ``moodle_auto_format``, ``plain_text``,
+``markdown``; CDATA or escaped), general feedback, per-answer feedback, default grade (our
+points), tags. Two extensions of ours that Moodle ignores make the round trip exact:
+``<difficulty>`` on a question and ``<range min=".." max=".."/>`` on a numerical answer.
 
-Refused with the element's line, importing nothing: any other question type (description,
-cloze, calculated, drag-and-drop ...), embedded files (``<file>``), a DTD, malformed XML.
+A multiple-response question whose right options add up to more than 100 % is scaled to
+100 % with a warning (Moodle keeps it and shows a notice).
+
+Refused with the element's line, importing nothing: any other question type (drag-and-drop,
+calculated multichoice ...), embedded files (``<file>``), a DTD, malformed XML.
 Moodle settings this bank does not model (case-sensitive short answers, unit conversions,
 ordering subsets or other ordering grading) import with a warning.
 """
@@ -36,7 +41,8 @@ from question_bank.model import Difficulty, LocalText, TextFormat
 FORMATS = {"html": TextFormat.HTML, "moodle_auto_format": TextFormat.MOODLE,
            "plain_text": TextFormat.PLAIN, "markdown": TextFormat.MARKDOWN}
 SUPPORTED = ("category", "multichoice", "truefalse", "shortanswer", "numerical", "matching",
-             "essay", "ordering")
+             "essay", "ordering", "cloze", "multianswer", "calculated", "calculatedsimple",
+             "description")
 
 
 class Stop(Exception):

@@ -15,16 +15,27 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from question_bank.datafields import number_data
+from question_bank.formats.cloze_syntax import cloze_text
 from question_bank.formats.common import ExportResult, not_exported
 from question_bank.formats.gift_syntax import percent
-from question_bank.model import LocalText, NumericAnswer, Question, QuestionType, TextFormat
+from question_bank.model import (
+    AnswerFormat,
+    LocalText,
+    NumericAnswer,
+    Question,
+    QuestionType,
+    TextFormat,
+    ToleranceType,
+)
 
 FORMAT_NAMES = {TextFormat.HTML: "html", TextFormat.MOODLE: "moodle_auto_format",
                 TextFormat.PLAIN: "plain_text", TextFormat.MARKDOWN: "markdown"}
 QTYPES = {QuestionType.SINGLE_CHOICE: "multichoice", QuestionType.MULTIPLE_CHOICE: "multichoice",
           QuestionType.TRUE_FALSE: "truefalse", QuestionType.SHORT_ANSWER: "shortanswer",
           QuestionType.NUMERICAL: "numerical", QuestionType.MATCHING: "matching",
-          QuestionType.ESSAY: "essay", QuestionType.ORDERING: "ordering"}
+          QuestionType.ESSAY: "essay", QuestionType.ORDERING: "ordering",
+          QuestionType.CLOZE: "cloze", QuestionType.CALCULATED: "calculatedsimple",
+          QuestionType.DESCRIPTION: "description"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -78,7 +89,9 @@ class _Writer:
         question = self.question
         body = [
             self.text("name", question.key, formatted=False),
-            self.text("questiontext", question.text),
+            self.text("questiontext", cloze_text(question.text.get(self.language),
+                                                 question.gaps, self.language)
+                      if question.type == QuestionType.CLOZE else question.text),
             self.text("generalfeedback", question.general_feedback),
             f"    <defaultgrade>{number_data(question.points)}</defaultgrade>",
             "    <penalty>0</penalty>", "    <hidden>0</hidden>",
@@ -169,6 +182,65 @@ class _Writer:
                 "    <attachmentsrequired>0</attachmentsrequired>",
                 self.text("graderinfo", self.question.grader_info),
                 self.text("responsetemplate", self.question.response_template)]
+
+    def cloze(self) -> list[str]:
+        """Nothing besides the text: the gaps are written inside it."""
+        return []
+
+    def description(self) -> list[str]:
+        """Nothing besides the text."""
+        return []
+
+    def calculated(self) -> list[str]:
+        """The answer formula with tolerance and format, the unit, then one dataset per
+        wildcard (its items, and its range and decimals when it has one)."""
+        question = self.question
+        tolerance_type = "1" if question.tolerance_type == ToleranceType.RELATIVE else "2"
+        answer_format = "2" if question.answer_format == AnswerFormat.SIGNIFICANT else "1"
+        extra = (f"      <tolerance>{number_data(question.tolerance)!r}</tolerance>\n"
+                 f"      <tolerancetype>{tolerance_type}</tolerancetype>\n"
+                 f"      <correctanswerformat>{answer_format}</correctanswerformat>\n"
+                 f"      <correctanswerlength>{question.decimals}</correctanswerlength>\n")
+        lines = ["    <synchronize>0</synchronize>", "    <single>0</single>",
+                 "    <answernumbering>abc</answernumbering>",
+                 "    <shuffleanswers>0</shuffleanswers>",
+                 self.answer(1.0, question.formula, None, extra)]
+        unit = question.unit.get(self.language) if question.unit else ""
+        if unit:
+            lines.append("    <units>\n      <unit>\n        <multiplier>1</multiplier>\n"
+                         f"        <unit_name>{cdata(unit)}</unit_name>\n      </unit>\n"
+                         "    </units>")
+        lines += ["    <unitgradingtype>0</unitgradingtype>", "    <unitpenalty>0</unitpenalty>",
+                  "    <showunits>3</showunits>", "    <unitsleft>0</unitsleft>",
+                  "    <dataset_definitions>"]
+        from question_bank.qtypes import kind_of
+
+        kind = kind_of(question)
+        count = kind.item_count(question)
+        items = [kind.item_values(question, index) for index in range(count)]
+        for wildcard in question.wildcards:
+            values = [item[wildcard.name] for item in items]
+            ranged = ""
+            if wildcard.minimum is not None:
+                ranged += (f"        <minimum><text>{number_data(wildcard.minimum)!r}</text>"
+                           "</minimum>\n")
+            if wildcard.maximum is not None:
+                ranged += (f"        <maximum><text>{number_data(wildcard.maximum)!r}</text>"
+                           "</maximum>\n")
+            lines.append(
+                "      <dataset_definition>\n"
+                "        <status><text>private</text></status>\n"
+                f"        <name><text>{cdata(wildcard.name)}</text></name>\n"
+                "        <type>calculatedsimple</type>\n"
+                "        <distribution><text>uniform</text></distribution>\n" + ranged
+                + f"        <decimals><text>{wildcard.decimals}</text></decimals>\n"
+                f"        <itemcount>{count}</itemcount>\n        <dataset_items>\n"
+                + "".join(f"          <dataset_item><number>{n}</number>"
+                          f"<value>{number_data(v)!r}</value></dataset_item>\n"
+                          for n, v in enumerate(values, start=1))
+                + f"        </dataset_items>\n        <number_of_items>{count}</number_of_items>\n"
+                "      </dataset_definition>")
+        return lines + ["    </dataset_definitions>"]
 
 
 def _numeric_parts(answer: NumericAnswer) -> tuple[str]:

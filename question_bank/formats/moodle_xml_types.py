@@ -6,8 +6,11 @@ the common fields, and returns the question with a field path -> line map.
 
 from __future__ import annotations
 
+from question_bank.formats.cloze_syntax import ClozeSyntaxError, parse_cloze
+from question_bank.formats.common import scaled_multiple_response, scaled_warning
 from question_bank.formats.xmltree import Element
 from question_bank.model import (
+    AnswerFormat,
     ChoiceOption,
     LocalTerms,
     LocalText,
@@ -16,6 +19,8 @@ from question_bank.model import (
     Question,
     QuestionType,
     TextAnswer,
+    ToleranceType,
+    Wildcard,
 )
 
 _TRUE_WORDS = {"true", "1", "yes"}
@@ -44,8 +49,18 @@ def multichoice(reader, element: Element, base: dict) -> tuple[Question, dict]:
                                     _feedback(reader, answer)))
     kind = QuestionType.SINGLE_CHOICE if _flag(element, "single", True) else \
         QuestionType.MULTIPLE_CHOICE
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        options = _scaled(reader, element, options)
     return Question(type=kind, options=tuple(options),
                     shuffle_options=_flag(element, "shuffleanswers", True), **base), lines
+
+
+def _scaled(reader, element: Element, options: list[ChoiceOption]) -> list[ChoiceOption]:
+    """Multiple response at more than 100 % scaled to 100 %, with a warning."""
+    options, total = scaled_multiple_response(options)
+    if total is not None:
+        reader.warnings.append(scaled_warning(options, total, element.line))
+    return options
 
 
 def truefalse(reader, element: Element, base: dict) -> tuple[Question, dict]:
@@ -162,3 +177,79 @@ def ordering(reader, element: Element, base: dict) -> tuple[Question, dict]:
 
 READERS = {"multichoice": multichoice, "truefalse": truefalse, "shortanswer": shortanswer,
            "numerical": numerical, "matching": matching, "essay": essay, "ordering": ordering}
+
+
+def cloze(reader, element: Element, base: dict) -> tuple[Question, dict]:
+    """Moodle's ``cloze`` (multianswer): the gaps are read out of the question text; the
+    points are ``defaultgrade`` when given, else the sum of the gaps' marks (as Moodle)."""
+    try:
+        parsed = parse_cloze(base["text"].get(reader.options.language), reader.options.language)
+    except ClozeSyntaxError as error:
+        reader.fail(error.code, element.find("questiontext") or element, value=error.value,
+                    **{k: ", ".join(v) for k, v in error.params.items()})
+    if parsed.case_sensitive:
+        reader.warn("xml.cloze_case", element.find("questiontext") or element)
+    fields = dict(base, text=LocalText.single(reader.options.language, parsed.text))
+    if element.find("defaultgrade") is None:
+        fields["points"] = sum(gap.marks for gap in parsed.gaps) or 1.0
+    line = (element.find("questiontext") or element).line
+    lines = {f"gaps[{index}]": line for index in range(len(parsed.gaps))}
+    return Question(type=QuestionType.CLOZE, gaps=parsed.gaps, **fields), lines
+
+
+_TOLERANCE_TYPES = {"1": ToleranceType.RELATIVE, "2": ToleranceType.NOMINAL}
+
+
+def calculated(reader, element: Element, base: dict) -> tuple[Question, dict]:
+    """``calculated`` / ``calculatedsimple``: one answer formula at 100 %, its tolerance
+    and answer format, and a dataset per wildcard (items, range and decimals)."""
+    answers = _answers(element)
+    if len(answers) != 1 or abs(reader.fraction(answers[0]) - 1.0) > 1e-9:
+        reader.fail("xml.calculated_answers", answers[1] if len(answers) > 1 else element)
+    answer = answers[0]
+    kind = answer.value("tolerancetype") or "1"
+    if kind not in _TOLERANCE_TYPES:
+        reader.fail("xml.tolerance_type", answer.find("tolerancetype"), value=kind)
+    answer_format = AnswerFormat.SIGNIFICANT if answer.value("correctanswerformat") == "2" \
+        else AnswerFormat.DECIMALS
+    lines = {"formula": answer.line}
+    wildcards = []
+    holder = element.find("dataset_definitions")
+    for index, definition in enumerate(holder.findall("dataset_definition")
+                                       if holder is not None else []):
+        lines[f"wildcards[{index}]"] = definition.line
+        wildcards.append(_wildcard(reader, definition))
+    decimals = answer.value("correctanswerlength") or "2"
+    return Question(
+        type=QuestionType.CALCULATED, formula=(answer.text_of("text") or "").strip(),
+        wildcards=tuple(wildcards),
+        tolerance=reader.number(answer.value("tolerance") or "0.01", answer),
+        tolerance_type=_TOLERANCE_TYPES[kind], answer_format=answer_format,
+        decimals=int(reader.number(decimals, answer)), unit=_unit(reader, element),
+        **base), lines
+
+
+def _wildcard(reader, definition: Element) -> Wildcard:
+    name = (definition.text_of("name") or "").strip()
+    items = definition.find("dataset_items")
+    numbered = []
+    for item in items.findall("dataset_item") if items is not None else []:
+        number = item.value("number") or "0"
+        numbered.append((reader.number(number, item), reader.number(item.value("value"), item)))
+    low, high = definition.text_of("minimum"), definition.text_of("maximum")
+    if not name or (not numbered and not (low and high)):
+        reader.fail("xml.dataset", definition, value=name or "?")
+    decimals = definition.text_of("decimals") or "0"
+    return Wildcard(name=name, values=tuple(value for _, value in sorted(numbered)),
+                    minimum=reader.number(low, definition) if low else None,
+                    maximum=reader.number(high, definition) if high else None,
+                    decimals=int(reader.number(decimals, definition)))
+
+
+def description(reader, element: Element, base: dict) -> tuple[Question, dict]:
+    """Text only; worth 0 points whatever ``defaultgrade`` says."""
+    return Question(type=QuestionType.DESCRIPTION, **dict(base, points=0.0)), {}
+
+
+READERS.update({"cloze": cloze, "multianswer": cloze, "calculated": calculated,
+                "calculatedsimple": calculated, "description": description})

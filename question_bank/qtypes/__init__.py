@@ -24,14 +24,17 @@ from question_bank.issues import Issue, issue
 from question_bank.model import Question, QuestionType
 from question_bank.qtypes.arrangement import Matching, Ordering
 from question_bank.qtypes.base import QuestionKind
+from question_bank.qtypes.calculated import Calculated
 from question_bank.qtypes.choice import MultipleChoice, SingleChoice, TrueFalse
+from question_bank.qtypes.cloze import Cloze
 from question_bank.qtypes.composite import Case, Essay
+from question_bank.qtypes.description import Description
 from question_bank.qtypes.text_answer import Numerical, ShortAnswer
 
 registry: dict[QuestionType, QuestionKind] = {
     kind.type: kind for kind in (
         SingleChoice(), MultipleChoice(), TrueFalse(), ShortAnswer(), Numerical(),
-        Matching(), Ordering(), Essay(), Case())
+        Matching(), Ordering(), Essay(), Case(), Cloze(), Calculated(), Description())
 }
 
 
@@ -95,7 +98,8 @@ def needs_trainer(question: Question) -> bool:
 
 
 __all__ = [
-    "Case", "Essay", "Matching", "MultipleChoice", "Numerical", "Ordering", "QuestionKind",
+    "Calculated", "Case", "Cloze", "Description", "Essay", "Matching", "MultipleChoice",
+    "Numerical", "Ordering", "QuestionKind",
     "ResponseError", "ShortAnswer", "SingleChoice", "TrueFalse", "grade", "issue", "kind_of",
     "needs_trainer", "normalise_response", "public_view", "registry", "review_view",
     "validate_definition", "validate_response",

@@ -109,8 +109,9 @@ def _values(value: Any, path: str) -> Iterator[tuple[str, Any]]:
 #: ``one`` the checked radio's value; ``many`` the checked boxes' values; ``text`` the one
 #: input's value; ``map`` ``{data-part: value}`` of the selects/inputs; ``order`` the
 #: ``data-item`` ids in page order once touched; ``parts`` ``{data-sub: response}`` of nested
-#: question bodies.
-PAGE_READERS = ("one", "many", "text", "map", "order", "parts")
+#: question bodies; ``none`` nothing (a description: never listed as "not answered").
+#: ``map`` skips radio buttons and boxes that are not ticked.
+PAGE_READERS = ("one", "many", "text", "map", "order", "parts", "none")
 
 
 class QuestionKind:
@@ -125,6 +126,8 @@ class QuestionKind:
     fields: ClassVar[tuple[str, ...]] = ()
     #: Whether the type can be graded without a trainer.
     auto_graded: ClassVar[bool] = True
+    #: Whether the type carries points (a description does not: its form has no points).
+    scored: ClassVar[bool] = True
 
     # --- native format -------------------------------------------------------------------
     def read_fields(self, data: Mapping[str, Any], reader: Any) -> dict[str, Any]:

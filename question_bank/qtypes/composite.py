@@ -153,6 +153,9 @@ class Case(QuestionKind):
             if sub.type == QuestionType.CASE:
                 found.append(issue("case.nested", field=f"{field}.type"))
                 continue
+            if sub.type == QuestionType.DESCRIPTION:
+                found.append(issue("case.description", field=f"{field}.type"))
+                continue
             if sub.key in seen:
                 found.append(issue("key.duplicate", field=f"{field}.key", value=sub.key,
                                    other=question.key))

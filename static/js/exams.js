@@ -23,6 +23,7 @@
     map: (body) => {
       const result = {};
       for (const part of body.querySelectorAll("[data-part]")) {
+        if ((part.type === "radio" || part.type === "checkbox") && !part.checked) continue;
         if (part.value && part.value.trim() !== "") result[part.dataset.part] = part.value;
       }
       return Object.keys(result).length ? result : null;
@@ -32,6 +33,7 @@
       if (!touched || touched.value !== "1") return null;
       return Array.from(body.querySelectorAll("li[data-item]")).map((li) => li.dataset.item);
     },
+    none: () => null,  // nothing to answer (a description)
     parts: (body) => {
       const result = {};
       for (const sub of body.querySelectorAll(":scope > .subquestion")) {
@@ -258,6 +260,8 @@
     const numbers = [];
     for (const link of document.querySelectorAll("[data-map-slot]")) {
       const here = form.querySelector(`fieldset.question[data-slot="${link.dataset.mapSlot}"]`);
+      const body = here && here.querySelector(":scope > .q-body");
+      if (body && body.dataset.reader === "none") continue;  // nothing to answer there
       const answered = here
         ? responseOf(here.querySelector(":scope > .q-body")) !== null
         : link.classList.contains("answered");

@@ -1,10 +1,11 @@
 """Authoring journey (issue 16 proof): a trainer writes one question of every type with its
-form, answers each preview, builds an exam by picking and by a rule with a mark per slot; a
-trainee takes it, flags a question and submits from the summary page; the trainer reads the
-overview and downloads every response."""
+form (cloze, calculated and description included, point 5), answers each preview, builds an
+exam by picking and by a rule with a mark per slot; a trainee takes it, flags a question and
+submits from the summary page; the trainer reads the overview and downloads every response."""
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,12 @@ from lms.exams.models import Attempt, Exam
 from lms.extensions import db
 from question_bank.model import QuestionType
 from tests.exams.authoring_payloads import payload
+from tests.exams.test_new_types import new_type_payload
 
 pytestmark = pytest.mark.browser
 WRITTEN = "service-standards/written"
+#: Issue 16 point 5: their forms come from tests/exams/test_new_types.py.
+NEW_TYPES = ("cloze", "calculated", "description")
 
 
 def _fill_form(page, data: dict) -> None:
@@ -37,9 +41,9 @@ def _fill_form(page, data: dict) -> None:
 
 def _write(page, kind: str) -> None:
     key = f"jr-{kind.replace('_', '-')}"
-    data = payload(kind, key, "")
-    if kind in ("essay", "case"):
-        data["category"] = WRITTEN  # trainers grade these: kept out of the drawn category
+    data = new_type_payload(kind, key, "") if kind in NEW_TYPES else payload(kind, key, "")
+    if kind in ("essay", "case") or kind in NEW_TYPES:
+        data["category"] = WRITTEN  # kept out of the drawn category (trainers grade essays)
     page.goto(f"/exams/manage/questions/new/{kind}")
     if kind == "case":
         for sub in data["subtypes"].split(","):
@@ -72,13 +76,27 @@ def _answer_preview(page, kind: str) -> None:
         form.locator(".move-up").last.click()
     if kind in ("essay", "case"):
         form.locator("textarea").first.fill("I listen first, then I apologise.")
+    if kind == "cloze":
+        expect(form.locator(".q-text").first).to_be_empty()  # the text sits in the body
+        expect(form.locator(".cloze-text")).to_contain_text("calls back within")
+        form.locator("#preview-g1").fill("24")
+        form.locator("#preview-g2").select_option(label="phone")
+        form.locator("#preview-g3").fill("Ticket Number")
+    if kind == "calculated":
+        rate, price = re.search(r"Refund (\d+) % of (\d+) yuan",
+                                form.locator(".q-text").inner_text()).groups()
+        form.locator("#preview").fill(f"{int(rate) * int(price) / 100:g}")
     form.get_by_role("button", name="Check the answer").click()
     result = page.locator("#preview-result")
     expect(result).to_be_visible()
     expect(result).to_contain_text("Because the policy says so.")
     if kind in ("single_choice", "multiple_choice", "true_false", "short_answer", "numerical",
-                "matching"):
+                "matching", "cloze", "calculated"):
         expect(result.locator("p.mark").first).to_have_text("Correct")
+    if kind == "cloze":
+        expect(result.locator(".cloze-gap .mark-ok")).to_have_count(3)
+    if kind == "description":
+        expect(result.locator("p.mark, .q-score")).to_have_count(0)  # nothing to mark
 
 
 def test_a_trainer_authors_every_type_builds_an_exam_and_reads_the_results(

@@ -111,3 +111,40 @@ def _as_sub(sub: Question) -> Question:
     from dataclasses import replace
 
     return replace(sub, category="", difficulty=Difficulty.MEDIUM, tags=())
+
+
+def cloze(key: str = "cz-1", **fields) -> Question:
+    """A cloze text: a short answer (1 mark), a numerical gap (1) and a choice gap (2)."""
+    from question_bank.model import ClozeGap, GapAnswer, GapDisplay, GapKind
+
+    gaps = (
+        ClozeGap(GapKind.SHORT_ANSWER, (
+            GapAnswer(1.0, text=text("first responder", "首问负责")),
+            GapAnswer(0.5, text=text("responder", "负责"), feedback=text("Nearly.")))),
+        ClozeGap(GapKind.NUMERICAL, (GapAnswer(1.0, value=24.0, tolerance=1.0),
+                                     GapAnswer(0.5, value=48.0, feedback=text("Too slow."))),),
+        ClozeGap(GapKind.CHOICE, (GapAnswer(1.0, text=text("phone")),
+                                  GapAnswer(0.0, text=text("fax"),
+                                            feedback=text("Nobody faxes."))),
+                 marks=2.0, display=GapDisplay.VERTICAL),
+    )
+    fields.setdefault("text", LocalText(zh="[[1]] 在 [[2]] 小时内通过 [[3]] 回访。",
+                                        en="The [[1]] calls back within [[2]] hours by [[3]]."))
+    return question(QuestionType.CLOZE, key, gaps=gaps, **fields)
+
+
+def calculated(key: str = "cc-1", **fields) -> Question:
+    """A refund: {price} * {rate} / 100, three dataset items, 1 % relative tolerance."""
+    from question_bank.model import Wildcard
+
+    fields.setdefault("text", text("Refund {rate} % of {price} yuan: how much?",
+                                   "退还 {price} 元的 {rate}%：多少元？"))
+    fields.setdefault("wildcards", (Wildcard("price", (200.0, 350.0, 80.0)),
+                                    Wildcard("rate", (10.0, 20.0, 50.0))))
+    fields.setdefault("formula", "{price} * {rate} / 100")
+    return question(QuestionType.CALCULATED, key, **fields)
+
+
+def description(key: str = "de-1", **fields) -> Question:
+    """A text-only item (0 points)."""
+    return question(QuestionType.DESCRIPTION, key, points=0.0, **fields)

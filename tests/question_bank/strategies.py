@@ -119,6 +119,12 @@ def numeric_answers(draw, languages, ranges: bool = True):
     return tuple(answers)
 
 
+#: Types these strategies do not make (cases, and the types of issue 16 point 5, whose
+#: round trips are tested by example in test_new_types.py).
+NOT_GENERATED = (QuestionType.CASE, QuestionType.CLOZE, QuestionType.CALCULATED,
+                 QuestionType.DESCRIPTION)
+
+
 @st.composite
 def questions(draw, languages=("en",), kinds=None, *, extras=False, curriculum=None):
     """A valid question of one of ``kinds`` whose texts hold ``languages``.
@@ -126,7 +132,7 @@ def questions(draw, languages=("en",), kinds=None, *, extras=False, curriculum=N
     ``extras`` adds what GIFT cannot carry (units, rubric notes, response templates,
     unshuffled options).
     """
-    kinds = kinds or [kind for kind in QuestionType if kind != QuestionType.CASE]
+    kinds = kinds or [kind for kind in QuestionType if kind not in NOT_GENERATED]
     kind = draw(st.sampled_from(kinds))
     common = {
         "key": draw(keys), "type": kind, "text": draw(texts(languages)),

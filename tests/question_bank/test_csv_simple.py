@@ -86,3 +86,13 @@ def test_export_then_import_gives_the_same_questions():
             for q in back.questions] == [
         (q.key, q.type, [o.fraction for o in q.options], [o.text.en for o in q.options])
         for q in questions]
+
+
+def test_thirds_read_back_exactly():
+    """33.33333 % is 0.3333333 after a round trip, not 0.33333329999999994."""
+    question = multiple_choice("a-3", fractions=(0.3333333, 0.3333333, 0.3333334, -1.0))
+    exported = export_csv((question,), "en")
+    back = read_csv(exported.text, language="en", category="tests")
+    assert back.errors == ()
+    assert [o.fraction for o in back.questions[0].options] == [0.3333333, 0.3333333,
+                                                                0.3333334, -1.0]

@@ -10,7 +10,10 @@ from question_bank import (
     validate_questions,
 )
 from tests.question_bank.builders import (
+    calculated,
     case,
+    cloze,
+    description,
     essay,
     matching,
     multiple_choice,
@@ -30,7 +33,7 @@ def problems(found):
 
 def test_valid_questions_of_every_type_have_no_problems():
     every = [single_choice(), multiple_choice(), true_false(), short_answer(), numerical(),
-             matching(), ordering(), essay(), case()]
+             matching(), ordering(), essay(), case(), cloze(), calculated(), description()]
     assert {q.type for q in every} == set(QuestionType)
     assert validate_questions(every) == []
 

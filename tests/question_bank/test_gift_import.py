@@ -149,7 +149,7 @@ def test_language_must_be_zh_or_en():
 EXPECTED_ERRORS = [
     (3, "gift.title_unclosed"), (5, "gift.brace_unclosed"), (7, "gift.brace_unopened"),
     (9, "gift.two_blocks"), (11, "gift.text_before_answer"), (13, "gift.not_number"),
-    (15, "gift.bad_weight"), (17, "gift.matching_arrow"), (19, "gift.no_answer_block"),
+    (15, "gift.bad_weight"), (17, "gift.matching_arrow"),
     (21, "gift.brace_nested"), (23, "gift.meta_value"),
 ]
 

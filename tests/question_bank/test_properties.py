@@ -15,11 +15,11 @@ from question_bank import (
     read_yaml,
 )
 from question_bank.validation import all_keys
-from tests.question_bank.strategies import bilingual_questions, questions
+from tests.question_bank.strategies import NOT_GENERATED, bilingual_questions, questions
 
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-GIFT_KINDS = [kind for kind in QuestionType if kind != QuestionType.CASE]
+GIFT_KINDS = [kind for kind in QuestionType if kind not in NOT_GENERATED]
 
 
 def distinct_keys(batch):
