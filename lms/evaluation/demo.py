@@ -46,7 +46,8 @@ def load() -> list:
     for index, agent in enumerate(agents):
         trained = index < UNTRAINED_FROM_INDEX
         pre, post = rng.randint(45, 62), rng.randint(80, 92)
-        for test, category in (("service-standards", None), ("complaint-handling", "phrases")):
+        # Tests are named by the course they measure, so every page shows the course's title.
+        for test, category in (("service-standards", None), ("service-awareness", None)):
             db.session.add(PrePostPair(user_id=agent.id, test=test, category=category,
                                        pre=pre + rng.randint(-5, 5), post=post, max_score=100,
                                        completed_on=TRAINED_ON if trained else None))

@@ -4,6 +4,9 @@
 report; this module does that conversion.
 """
 
+from flask_babel import gettext as _
+
+from lms.evaluation.names import name_of, reader_language
 from lms.i18n import localized
 
 
@@ -28,20 +31,40 @@ def _impact(impact) -> dict | None:
             "worth": impact.worth_agents, "base_agents": impact.base_agents}
 
 
+def _selection(filters) -> str:
+    """The filters as (what, which) in words: a department's name, a course's title."""
+    from lms.auth.models import Department
+    from lms.extensions import db
+
+    chosen = []
+    if filters.department_id:
+        department = db.session.get(Department, filters.department_id)
+        chosen.append((_("Department"), department.name if department else "—"))
+    if filters.cohort:
+        chosen.append((_("Cohort (hire month)"), filters.cohort))
+    if filters.course:
+        chosen.append((_("Course or test"), name_of(filters.course)))
+    separator = "；" if reader_language() == "zh" else "; "
+    return separator.join(_("%(what)s: %(which)s", what=what, which=which)
+                          for what, which in chosen)
+
+
 def report_context(data: dict) -> dict:
     """Plain figures and chart markup for ``evaluation/report_pdf.html``."""
     level1 = data["level1"]
     assessment = data["assessment"]
     return {
         "filters": data["filters"].as_args(),
+        "selection": _selection(data["filters"]),
         "n_people": len(data["people"]),
         "level1": {"n": level1["n"], "overall": level1["all"].overall if level1["all"] else None,
-                   "courses": [{"label": g.label, "n": g.n, "overall": g.overall}
+                   "courses": [{"label": name_of(g.label), "n": g.n, "overall": g.overall}
                                for g in level1["courses"]],
                    "trainers": [{"label": g.label, "n": g.n, "overall": g.overall}
                                 for g in level1["trainers"]]},
         "level2": {"overall": _gain(data["level2"]["overall"]),
-                   "rows": [{"test": r["test"], "category": r["category"], **_gain(r["gain"])}
+                   "rows": [{"test": name_of(r["test"]), "category": name_of(r["category"]),
+                             **_gain(r["gain"])}
                             for r in data["level2"]["rows"]]},
         "level3_table": data["level3_table"],
         "level3": {"months": data["level3"]["months"], "roleplay": data["level3"]["roleplay"],

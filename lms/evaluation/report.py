@@ -9,11 +9,25 @@ background job (``lms.evaluation.impact_runs``).
 from collections import defaultdict
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from lms.evaluation import impact_runs, kpis, service
+from lms.evaluation.names import pair_label
 from lms.evaluation.statistics import combined_proficiency, kpi_targets, mean_confidence_interval
 from lms.i18n import localized
 from lms.reports.charts import Series, bar_chart, line_chart
+
+
+def named_target(chart):
+    """The chart with its target line's tooltip in the reader's language.
+
+    ``lms.reports.charts`` labels every target line "target"; until it takes a label, the
+    evaluation charts put the translated word in its place.
+    """
+    if chart is None:
+        return None
+    label = escape(_("Target"))
+    return Markup(str(chart).replace("<title>target: ", f"<title>{label}: "))
 
 
 def _pct(value):
@@ -25,7 +39,7 @@ def level2_chart(level2: dict):
     rows = level2["rows"]
     if not rows:
         return None
-    labels = [r["test"] + (f" · {r['category']}" if r["category"] else "") for r in rows]
+    labels = [pair_label(r["test"], r["category"]) for r in rows]
     gains = [r["gain"] for r in rows]
     return bar_chart(labels, [Series(_("Mean normalised gain"), [g.mean_gain for g in gains],
                                      lower=[g.ci_low for g in gains],
@@ -57,8 +71,8 @@ def level3_chart(level3: dict):
         return None
     series = [Series(_("Role-play"), [_pct(level3["roleplay"].get(m)) for m in months]),
               Series(_("Emergency drills"), [_pct(level3["drills"].get(m)) for m in months])]
-    return line_chart(months, series, title=_("Practice scores over time"), y_label="%",
-                      y_max=100, target=60)
+    return named_target(line_chart(months, series, title=_("Practice scores over time"),
+                                   y_label="%", y_max=100, target=60))
 
 
 def kpi_charts(monthly: dict) -> list:
@@ -97,8 +111,9 @@ def impact_chart(impact):
               Series(_("Abandonment"), [s.abandonment[0] for s in sides],
                      lower=[s.abandonment[1] for s in sides],
                      upper=[s.abandonment[2] for s in sides])]
-    return bar_chart([_("Before training"), _("After training")], series,
-                     title=_("Simulated peak hour"), y_label="%", y_max=100, target=80)
+    return named_target(bar_chart([_("Before training"), _("After training")], series,
+                                  title=_("Simulated peak hour"), y_label="%", y_max=100,
+                                  target=80))
 
 
 def dashboard(filters, with_impact: bool = False) -> dict:
@@ -139,10 +154,11 @@ def person_data(user) -> dict:
     points = sorted({d.strftime("%Y-%m-%d") for _u, d, _s in roleplay + drills})
     by_day_r = {d.strftime("%Y-%m-%d"): _pct(s) for _u, d, s in roleplay}
     by_day_d = {d.strftime("%Y-%m-%d"): _pct(s) for _u, d, s in drills}
-    chart = line_chart(points, [Series(_("Role-play"), [by_day_r.get(p) for p in points]),
-                                Series(_("Emergency drills"), [by_day_d.get(p) for p in points])],
-                       title=_("Practice scores over time"), y_label="%", y_max=100,
-                       target=60) if points else None
+    chart = named_target(line_chart(
+        points, [Series(_("Role-play"), [by_day_r.get(p) for p in points]),
+                 Series(_("Emergency drills"), [by_day_d.get(p) for p in points])],
+        title=_("Practice scores over time"), y_label="%", y_max=100,
+        target=60)) if points else None
     return {
         "surveys": db.session.scalars(select(SurveyResponse).where(
             SurveyResponse.user_id == user.id)).all(),

@@ -23,6 +23,7 @@ from lms.evaluation import (
     impact_runs,
     imports,
     kpis,
+    names,
     report,
     service,
 )
@@ -35,6 +36,8 @@ from lms.reports.pdf import render_pdf
 from lms.tabular import CSV_MIMETYPE, download_response, write_csv
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
+bp.add_app_template_global(names.name_of, "ref_name")
+bp.add_app_template_global(names.pair_label, "pair_label")
 MANAGERS = ("trainer", "admin", "planner")
 
 

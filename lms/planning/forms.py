@@ -272,7 +272,8 @@ class HistoryForm(FlaskForm):
     file = FileField(_l("History file (CSV or XLSX)"), validators=[
         FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv or .xlsx files."))])
     base = SelectField(_l("Start from scenario"), choices=[])
-    queue = StringField(_l("Queue the history belongs to"), validators=[DataRequired()])
+    queue = SelectField(_l("Queue the history belongs to"), choices=[],
+                        validators=[DataRequired()])
     weekday = SelectField(_l("Weekday"), default="all", choices=[])
     scale = StringField(_l("Scale factor (e.g. 1.2 for 20 % more calls)"), default="1",
                         validators=[Optional()])
@@ -285,10 +286,12 @@ WEEKDAYS = (("all", _l("All days")), ("0", _l("Monday")), ("1", _l("Tuesday")),
             ("5", _l("Saturday")), ("6", _l("Sunday")))
 
 
-def history_form(base_choices) -> HistoryForm:
-    """The import form with its select options filled in."""
+def history_form(base_choices, queue_choices=()) -> HistoryForm:
+    """The import form with its select options filled in (queues by their titles)."""
     form = HistoryForm()
     form.base.choices = choices(base_choices)
+    form.queue.choices = list(queue_choices) or [(key, str(name))
+                                                  for key, name in QUEUE_KIND_NAMES.items()]
     form.weekday.choices = choices(WEEKDAYS)
     return form
 

@@ -4,12 +4,20 @@ The same :func:`context` feeds the HTML page and the PDF, so they cannot disagre
 """
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from lms.i18n import local_text, localized
-from lms.planning import analysis
+from lms.planning import analysis, names
 from lms.planning.models import PlanningRun
 from lms.reports.charts import Series, bar_chart, heatmap, line_chart
 from lms.reports.pdf import render_pdf
+
+
+def _named_target(chart):
+    """The chart with its target line's tooltip in the reader's language (the shared chart
+    code labels it "target" in every language)."""
+    label = escape(_("Target"))
+    return Markup(str(chart).replace("<title>target: ", f"<title>{label}: "))
 
 
 def kpi_names() -> dict:
@@ -36,10 +44,10 @@ def _simulate_charts(result: dict) -> dict:
         "queue": line_chart(labels, [Series(_("Callers waiting (mean)"),
                                             [_mean(r, "mean_waiting") for r in rows])],
                             title=_("Queue length per interval"), y_label=_("callers")),
-        "service_level": line_chart(labels, [Series(
+        "service_level": _named_target(line_chart(labels, [Series(
             _("Service level"), [c["mean"] for c in sl], lower=[c["low"] for c in sl],
             upper=[c["high"] for c in sl])], title=_("Service level per interval vs target"),
-            target=first_target, y_max=1.0),
+            target=first_target, y_max=1.0)),
         "staffing": bar_chart(labels, [Series(_("Scheduled"), staffed),
                                        Series(_("Required (Erlang C)"),
                                               result.get("required") or [])],
@@ -96,7 +104,8 @@ def context(run: PlanningRun, lang: str) -> dict:
     build = {"simulate": _simulate, "compare": _compare, "staffing": _staffing}[run.kind]
     data = build(result)
     data.update(kpi_names=kpi_names(), lang=lang,
-                run_info={"id": run.id, "kind": run.kind, "label": run.label,
+                run_info={"id": run.id, "kind": run.kind,
+                          "label": names.in_reader_language(run.label),
                           "owner": run.owner.name, "seed": run.seed,
                           "replications": run.replications,
                           "created_at": local_text(run.created_at)})

@@ -13,10 +13,12 @@ from lms import jobs
 from lms.auth.access import roles_required
 from lms.extensions import db
 from lms.home.widgets import register_widget
-from lms.planning import forms, history, pictures, scenario_store, service, structure, tables
+from lms.planning import forms, history, names, pictures, scenario_store, service, structure, tables
 from lms.planning.scenario_store import ScenarioInvalid
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
+bp.add_app_template_filter(names.in_reader_language, "scenario_name")
+bp.add_app_template_global(names.titled, "planning_title")
 _recovered = {"done": False}
 
 
@@ -256,8 +258,8 @@ def import_history():
     """Build an arrival profile from past call volume and start a scenario from it."""
     mine = scenario_store.list_for(current_user)
     base_choices = [(f"lib:{e.id}", e.title.get(lang())) for e in scenario_store.library()]
-    base_choices += [(f"own:{s.id}", s.name) for s in mine]
-    form = forms.history_form(base_choices)
+    base_choices += [(f"own:{s.id}", names.in_reader_language(s.name)) for s in mine]
+    form = forms.history_form(base_choices, _queue_choices(mine))
     problems = []
     if form.validate_on_submit():
         try:
@@ -272,6 +274,22 @@ def import_history():
             return redirect(url_for("planning.scenario", scenario_id=stored.id))
     status = 400 if request.method == "POST" else 200
     return render_template("planning/import.html", form=form, problems=problems), status
+
+
+def _queue_choices(mine) -> list[tuple[str, str]]:
+    """(queue name, its title in the reader's language) of every queue a base may have."""
+    found: dict[str, str] = {}
+    specs = [queue for entry in scenario_store.library() for queue in entry.load().queues]
+    for stored in mine:
+        try:
+            specs += list(scenario_store.parsed(stored).queues)
+        except scenarios.ScenarioError:
+            continue  # an invalid draft offers no queues
+    for queue in specs:
+        if queue.name not in found:
+            title = names.titled(queue.title) if queue.title else ""
+            found[queue.name] = title or str(forms.QUEUE_KIND_NAMES.get(queue.name, queue.name))
+    return list(found.items())
 
 
 def _import(form):

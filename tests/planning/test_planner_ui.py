@@ -225,7 +225,7 @@ def test_status_reports_replications_and_time_left(app, client, auth, planner):
         db.session.commit()
     status = client.get(f"/planning/runs/{run_id}/status").get_json()
     assert status["eta_seconds"] == pytest.approx(90, abs=3)
-    assert "第 1 次重复,共约 4 次" in status["detail"] and "约剩 1 分 30 秒" in status["detail"]
+    assert "第 1 次重复，共约 4 次" in status["detail"] and "约剩 1 分 30 秒" in status["detail"]
     page = client.get(f"/planning/runs/{run_id}").get_data(as_text=True)
     assert 'id="cancel-run"' in page
 
