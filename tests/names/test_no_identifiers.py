@@ -53,8 +53,6 @@ NOT_YET = {
     r"^/courses/manage": "course authoring shows slugs and references (courses)",
     r"^/workforce/history/upload|^/workforce/forecasts/\d+/intraday":
         "file column names without a gloss (workforce)",
-    r"^/rostering/|^/notifications/preferences":
-        "new rostering strings (days off, contracts) not yet translated (rostering, notify)",
 }
 #: A token followed by a parenthesised gloss with Chinese in it: a column name explained.
 GLOSSED = re.compile(r"[A-Za-z][\w.-]*\s*[（(][^）)]*[\u4e00-\u9fff][^）)]*[）)]")
