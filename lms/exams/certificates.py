@@ -329,8 +329,13 @@ def sweep(now: datetime | None = None) -> list[Renewal]:
 
 
 def pdf_context(certificate: Certificate) -> dict:
-    """Plain data for the certificate PDF template (dates in the local time zone)."""
-    return {"holder": certificate.user.name, "employee_no": certificate.user.employee_no,
+    """Plain data for the certificate PDF template (dates in the local time zone), with the
+    full verification address on ``SITE_URL`` and its QR code."""
+    from lms.reports.pdf import absolute_url, qr_data_uri
+
+    verify_url = absolute_url("exams.verify", code=certificate.code)
+    return {"verify_url": verify_url, "verify_qr": qr_data_uri(verify_url),
+            "holder": certificate.user.name, "employee_no": certificate.user.employee_no,
             "title": certificate.subject_title, "kind": certificate.subject_kind,
             "code": certificate.code, "issued": _local_date(certificate.issued_at),
             "expires": _local_date(certificate.expires_at) if certificate.expires_at else None,

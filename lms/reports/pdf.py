@@ -9,10 +9,12 @@ named in ``static/css/print.css``.
 import base64
 import binascii
 import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+import segno
+from flask import current_app, render_template, url_for
 
 STATIC_PREFIX = "/static/"
 
@@ -63,6 +65,18 @@ def _fetcher(static_root: Path):
                                       headers={"Content-Type": mime_type})
 
     return StaticOnlyFetcher()
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """The full address of a page, on ``SITE_URL`` (what a printed page must carry)."""
+    base = (current_app.config.get("SITE_URL") or os.environ.get("SITE_URL")
+            or "http://127.0.0.1:5000").rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as a PNG ``data:`` URL (embedded by the fetcher above)."""
+    return segno.make(text, error="m").png_data_uri(scale=6, border=2)
 
 
 def render_pdf(template: str, context: dict) -> bytes:

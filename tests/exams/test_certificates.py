@@ -151,3 +151,24 @@ def test_a_trainer_sets_a_validity_period_by_picking_the_course_by_its_title(app
         "csrf_token": token, "subject": "course:999999", "validity_days": "30"})
     assert refused.status_code == 400 or "Validity period saved" not in refused.get_data(
         as_text=True)
+
+
+def test_the_certificate_is_one_landscape_page_with_an_absolute_link_and_its_qr_code(app):
+    app.config["SITE_URL"] = "https://academy.example.cn"
+    try:
+        with app.app_context():
+            holder = make_user(roles=["trainee"], name="王小明")
+            certificate = certificates.issue(holder.id, "course", 1,
+                                             title={"zh": "回访", "en": "Callbacks"})
+            db.session.commit()
+            with app.test_request_context():
+                reader = PdfReader(io.BytesIO(certificates.certificate_pdf(certificate)))
+            code = certificate.code
+    finally:
+        app.config.pop("SITE_URL", None)
+    (page,) = reader.pages  # one page, no half-empty second one
+    assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
+    text = page.extract_text()
+    assert f"https://academy.example.cn/verify/{code}" in text.replace("\n", "")
+    assert "1 / 1" not in text  # no page counter on a certificate
+    assert len(page.images) == 1  # the QR code (no logo set)

@@ -113,7 +113,7 @@ def test_a_logo_is_served_and_embedded_in_pdfs(client, auth, app):
         db.session.commit()
         reader = PdfReader(io.BytesIO(certificates.certificate_pdf(certificate)))
         images = [image for page in reader.pages for image in page.images]
-    assert len(images) == 1
+    assert len(images) == 2  # the logo and the verification QR code
 
 
 def test_a_file_that_is_no_image_is_refused_naming_the_logo(client, auth):
