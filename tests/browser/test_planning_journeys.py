@@ -61,7 +61,9 @@ def test_planner_edits_runs_compares_and_downloads_the_pdf(page, login):
 
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF 报告").click()
+        expect(page.locator("#run-pdf + .wait-status")).to_contain_text("正在生成文件")
     assert download.value.suggested_filename.endswith(".pdf")
+    expect(page.locator("#run-pdf + .wait-status")).to_contain_text("文件已生成")
 
     page.select_option("#lang", "en")
     expect(page.get_by_role("heading", name="Variants side by side")).to_be_visible()
