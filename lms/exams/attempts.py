@@ -35,7 +35,6 @@ from lms.exams.models import Answer, AnswerEvent, Attempt, AttemptQuestion, Atte
 from lms.exams.responses import PayloadRefused, check_response
 from lms.extensions import db
 from question_bank import qtypes
-from question_bank.model import QuestionType
 
 log = logging.getLogger("lms.exams")
 
@@ -194,12 +193,10 @@ def save_answer(attempt_id: int, user_id: int, attempt_question_id: int, raw,
     if problems:
         raise refuse(400, "invalid_response", "; ".join(str(p) for p in problems),
                      field="response", issues=problems, user=user_id, attempt=attempt_id)
-    if question.type == QuestionType.CALCULATED and isinstance(response, dict) \
-            and response.get("item") not in (None, ""):
-        drawn = arranged_view(attempt, slot, "en").get("item")
-        if response["item"] != drawn:  # an item id seen in another attempt, or made up
-            raise refuse(400, "invalid_response", "not the values drawn for this attempt",
-                         field="response", user=user_id, attempt=attempt_id)
+    kind = qtypes.kind_of(question)
+    if kind.drawn and not kind.matches_view(response, arranged_view(attempt, slot, "en")):
+        raise refuse(400, "invalid_response", "not what was drawn for this attempt",
+                     field="response", user=user_id, attempt=attempt_id)
     if qtypes.kind_of(question).is_blank(response):
         response = None  # "", [] and {} all mean "no answer"; store one shape for it
     answer = slot.answer
@@ -243,11 +240,11 @@ class SummaryRow:
 
 def summary(attempt: Attempt) -> list[SummaryRow]:
     """Every question of the attempt: answered or not, flagged or not, and its page
-    (description items, which ask nothing, are left out)."""
+    (unscored items such as descriptions, which ask nothing, are left out)."""
     return [SummaryRow(slot.id, slot.position + 1, slot.page,
                        slot.answer is not None and slot.answer.response is not None,
                        bool(slot.flagged)) for slot in attempt.questions
-            if slot.version.question.type != QuestionType.DESCRIPTION]  # nothing to answer
+            if qtypes.kind_of(slot.version.question.type).scored]  # others ask nothing
 
 
 def submit(attempt_id: int, user_id: int, now: datetime | None = None) -> Attempt:

@@ -36,7 +36,6 @@ from lms.exams.models import (
 from lms.extensions import db
 from question_bank import qtypes
 from question_bank.grading import GradeState, ReviewOptions
-from question_bank.model import QuestionType
 
 PASS_EPSILON = 1e-9
 #: How long after submitting the "immediately" review options apply (as in Moodle).
@@ -58,8 +57,8 @@ def slot_points(slot: AttemptQuestion, question=None) -> float:
     """What one question is worth in one attempt: the exam slot's fixed mark when it has
     one (set at start), else the question's own points."""
     question = question or definition_of(slot.key_version)
-    if question.type == QuestionType.DESCRIPTION:
-        return 0.0  # text between questions: never worth marks, whatever a rule gave it
+    if not qtypes.kind_of(question).scored:
+        return 0.0  # a description: never worth marks, whatever a rule gave its slot
     if slot.mark is not None:
         return slot.mark
     return question.points

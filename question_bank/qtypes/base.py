@@ -127,7 +127,11 @@ class QuestionKind:
     #: Whether the type can be graded without a trainer.
     auto_graded: ClassVar[bool] = True
     #: Whether the type carries points (a description does not: its form has no points).
+    #: An unscored item asks nothing: it is never listed as unanswered nor worth marks.
     scored: ClassVar[bool] = True
+    #: Whether an attempt draws something the response must refer to (a calculated item's
+    #: values): then :meth:`matches_view` is checked against the attempt's own view.
+    drawn: ClassVar[bool] = False
 
     # --- native format -------------------------------------------------------------------
     def read_fields(self, data: Mapping[str, Any], reader: Any) -> dict[str, Any]:
@@ -163,6 +167,10 @@ class QuestionKind:
     def validate_response(self, question: Question, response: Any) -> list[Issue]:
         """Problems with the shape of ``response``; [] when it may be stored."""
         return []
+
+    def matches_view(self, response: Any, view: dict) -> bool:
+        """True when ``response`` answers what ``view`` (this attempt's view) shows."""
+        return True
 
     def grade(self, question: Question, response: Any, manual: Any = None) -> Grade:
         """Grade ``response``; ``manual`` is a trainer's fraction where one is needed."""

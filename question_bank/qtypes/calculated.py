@@ -65,6 +65,7 @@ class Calculated(QuestionKind):
     fields = ("formula", "wildcards", "dataset_size", "tolerance", "tolerance_type",
               "answer_format", "decimals", "unit")
     reader = "map"
+    drawn = True
 
     def editor_fields(self) -> tuple[EditorField, ...]:
         """Formula, wildcards (values or a range), tolerance and how the answer is shown."""
@@ -158,6 +159,12 @@ class Calculated(QuestionKind):
         return data
 
     # --- the dataset --------------------------------------------------------------------
+    def matches_view(self, response, view: dict) -> bool:
+        """The answer names the item drawn for this attempt (not one seen elsewhere)."""
+        if not isinstance(response, dict) or response.get("item") in (None, ""):
+            return True
+        return response["item"] == view.get("item")
+
     @staticmethod
     def item_count(question: Question) -> int:
         """How many dataset items the question has."""
