@@ -3,6 +3,7 @@ place under another department, merge."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.admin import departments as service
 from lms.admin.forms import DepartmentForm, MergeForm
@@ -93,8 +94,9 @@ def department(department_id: int):
                 flash(_message(error), "danger")
                 return redirect(url_for("admin.department", department_id=department_id))
             db.session.commit()
-            flash(_("%(source)s merged into %(target)s: %(n)d people moved.", source=name,
-                    target=target.name, n=moved), "success")
+            flash(ngettext("%(source)s merged into %(target)s: %(num)d person moved.",
+                             "%(source)s merged into %(target)s: %(num)d people moved.", moved,
+                             source=name, target=target.name), "success")
             return redirect(url_for("admin.departments"))
         status = 400
     elif form.is_submitted():

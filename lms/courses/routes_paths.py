@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import delete, select
 
@@ -160,8 +161,11 @@ def assign():
                 standing.record(item, form.target.data, form.department.data,
                                 form.due_on.data, current_user)
             db.session.commit()
-            flash(_("Assigned to %(n)d people (%(new)d new, %(updated)d due dates updated).",
-                    n=result.total, new=result.created, updated=result.updated), "success")
+            flash(ngettext("Assigned to %(num)d person (%(new)d new, %(updated)d due dates "
+                           "updated).",
+                           "Assigned to %(num)d people (%(new)d new, %(updated)d due dates "
+                           "updated).", result.total, new=result.created,
+                           updated=result.updated), "success")
             if standing_target:
                 flash(_("People who join later get it too, until the due date."), "info")
             if scoped:

@@ -5,6 +5,7 @@ import random
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -147,8 +148,10 @@ def category_refusal_text(refused) -> str:
         "no_parent": _("There is no category %(path)s to move it into.",
                        path=params.get("path", "")),
         "has_children": _("Not deleted: it has sub-categories. Move or delete them first."),
-        "has_questions": _("Not deleted: it holds %(n)d questions. Move them or delete them "
-                           "first.", n=params.get("n", 0)),
+        "has_questions": ngettext("Not deleted: it holds %(num)d question. Move it or delete "
+                                  "it first.",
+                                  "Not deleted: it holds %(num)d questions. Move them or delete "
+                                  "them first.", params.get("n", 0)),
         "drawn": _("Not deleted: the exams %(exams)s draw questions from it.",
                    exams=params.get("exams", "")),
         "uncategorised": _("The category for questions without one cannot be deleted."),

@@ -7,6 +7,7 @@ import random
 import yaml
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -215,7 +216,8 @@ def manage_import_confirm(token: str):
     if stored is None:
         flash(_("That upload is gone or no longer clean; upload it again."), "danger")
         return redirect(url_for("exams.manage_import"))
-    flash(_("%(n)d questions imported or updated.", n=len(stored)), "success")
+    flash(ngettext("%(num)d question imported or updated.",
+                   "%(num)d questions imported or updated.", len(stored)), "success")
     return redirect(url_for("exams.manage_questions"))
 
 
@@ -254,7 +256,8 @@ def manage_regrade(question_id: int):
             if run is None or run.question_id != question.id:
                 abort(404)
             count = grading.regrade_apply(run, current_user.id)
-            flash(_("Regrade applied to %(n)d attempts.", n=count), "success")
+            flash(ngettext("Regrade applied to %(num)d attempt.",
+                           "Regrade applied to %(num)d attempts.", count), "success")
         else:
             run = grading.regrade_dry_run(question.id, question.latest, current_user.id)
         return redirect(url_for("exams.manage_regrade", question_id=question.id, run=run.id))

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone, to_utc
+from flask_babel import ngettext, to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -150,8 +150,10 @@ def extension_refusal_text(refused: AttemptRefused) -> str:
     """Why an attempt could not be given extra time, for the trainer."""
     return {
         "untimed": _("This attempt has no time limit, so there is no deadline to move."),
-        "too_short": _("Its deadline passed longer ago than that: give at least %(n)d minutes.",
-                       n=refused.params.get("needed", 1)),
+        "too_short": ngettext("Its deadline passed longer ago than that: give at least "
+                              "%(num)d minute.",
+                              "Its deadline passed longer ago than that: give at least %(num)d "
+                              "minutes.", refused.params.get("needed", 1)),
         "submitted": _("The trainee submitted this attempt; a submitted attempt is not "
                        "reopened."),
         "review_revealed": _("The trainee has seen how this attempt was marked, so it cannot "
@@ -205,8 +207,9 @@ def manage_extend_exam(exam_id: int):
     except AttemptRefused as refused:
         db.session.rollback()
         return _results_page(exam, [extension_refusal_text(refused)], refused.status)
-    flash(_("%(count)d attempts have %(n)d more minutes.", count=len(outcome.extended),
-            n=form.minutes.data), "success" if outcome.extended else "info")
+    flash(ngettext("%(num)d attempt has %(n)d more minutes.",
+                   "%(num)d attempts have %(n)d more minutes.", len(outcome.extended),
+                   n=form.minutes.data), "success" if outcome.extended else "info")
     for attempt, refused in outcome.skipped:
         flash(f"{attempt.user.name} ({_('attempt %(n)d', n=attempt.number)}): "
               f"{extension_refusal_text(refused)}", "warning")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.auth.access import roles_required
@@ -193,8 +194,9 @@ def manage_reopen_attempt(attempt_id: int):
                                  current_user.id)
     except AttemptRefused as refused:
         return _back_with_errors(attempt, [override_refusal_text(refused)], refused.status)
-    flash(_("Attempt %(n)d of %(name)s is open again for %(m)d minutes.", n=attempt.number,
-            name=attempt.user.name, m=form.minutes.data), "success")
+    flash(ngettext("Attempt %(n)d of %(name)s is open again for %(num)d minute.",
+                     "Attempt %(n)d of %(name)s is open again for %(num)d minutes.",
+                     form.minutes.data, n=attempt.number, name=attempt.user.name), "success")
     return redirect(url_for("exams.manage_exam", exam_id=attempt.exam_id))
 
 

@@ -7,6 +7,7 @@ import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -278,8 +279,9 @@ def remind_overdue():
     if sent:
         flash(_("Reminders sent: %(n)d.", n=sent), "success")
     if skipped:
-        flash(_("%(n)d people were reminded today already; they are not reminded again.",
-                n=skipped), "info")
+        flash(ngettext("%(num)d person was reminded today already and is not reminded again.",
+                       "%(num)d people were reminded today already; they are not reminded "
+                       "again.", skipped), "info")
     if not sent and not skipped:
         flash(_("Nothing is overdue."), "info")
     return redirect(url_for("courses.dashboard", department=department_id) + "#overdue")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
+from flask_babel import ngettext, to_user_timezone
 from flask_babel import to_utc as babel_to_utc
 from sqlalchemy import func, select, update
 from werkzeug.exceptions import Forbidden, NotFound
@@ -218,8 +218,9 @@ def update_session(practice: PracticeSession, data: SessionInput, actor) -> dict
         raise Refused("course_id", _("People are enrolled, so the course cannot change. "
                                      "Cancel this session and schedule a new one."))
     if data.capacity < taken:
-        raise Refused("capacity", _("%(n)d people are enrolled; the capacity cannot be lower.",
-                                    n=taken))
+        raise Refused("capacity", ngettext(
+            "%(num)d person is enrolled; the capacity cannot be lower.",
+            "%(num)d people are enrolled; the capacity cannot be lower.", taken))
     before = _session_facts(practice)
     practice.course_id, practice.lesson_id = course.id, lesson.id if lesson else None
     practice.trainer_id, practice.place = trainer.id, data.place.strip()
