@@ -37,26 +37,32 @@ class AssignResult:
         return self.created + self.updated
 
 
-def new_hires(today: date | None = None) -> list[User]:
+def _among(query, among):
+    """``query`` narrowed to the ids ``among`` (None: everyone)."""
+    return query if among is None else query.where(User.id.in_(list(among)))
+
+
+def new_hires(today: date | None = None, among=None) -> list[User]:
     """Active users hired within the last `NEW_HIRE_DAYS` days (not in the future)."""
     today = today or date.today()
     since = today - timedelta(days=NEW_HIRE_DAYS)
     query = (select(User).where(User.active.is_(True), User.hired_on.is_not(None),
                                 User.hired_on >= since, User.hired_on <= today)
              .order_by(User.employee_no))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_among(query, among)))
 
 
-def department_members(department_id: int) -> list[User]:
+def department_members(department_id: int, among=None) -> list[User]:
     """Active users of a department."""
     query = (select(User).where(User.department_id == department_id, User.active.is_(True))
              .order_by(User.employee_no))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_among(query, among)))
 
 
 def people_for(target: str, user_ids=(), department_id: int | None = None,
-               today: date | None = None) -> list[User]:
-    """The people a target names: ``users`` (ids), ``department`` or ``new_hires``."""
+               today: date | None = None, among=None) -> list[User]:
+    """The people a target names: ``users`` (ids), ``department`` or ``new_hires``; only
+    those of ``among`` (ids) when given, so one person's check reads one person."""
     if target == "users":
         ids = [int(i) for i in user_ids]
         return list(db.session.scalars(select(User).where(User.id.in_(ids))
@@ -64,9 +70,9 @@ def people_for(target: str, user_ids=(), department_id: int | None = None,
     if target == "department":
         if department_id is None or db.session.get(Department, department_id) is None:
             raise ValueError(f"unknown department {department_id}")
-        return department_members(department_id)
+        return department_members(department_id, among)
     if target == "new_hires":
-        return new_hires(today)
+        return new_hires(today, among)
     raise ValueError(f"unknown target {target!r}; allowed: {', '.join(TARGETS)}")
 
 

@@ -78,8 +78,11 @@ def sync(user_ids: Iterable[int] | None = None, today: date | None = None) -> in
     """
     wanted = set(user_ids) if user_ids is not None else None
     created = 0
+    if wanted is not None and not wanted:
+        return 0
     for standing in active(today):
-        people = people_for(standing.target, department_id=standing.department_id, today=today)
+        people = people_for(standing.target, department_id=standing.department_id, today=today,
+                            among=wanted)
         candidates = [p for p in people if (wanted is None or p.id in wanted)
                       and p.id not in set(standing.excluded_user_ids or [])]
         if not candidates:

@@ -147,3 +147,27 @@ def test_trainer_sees_and_stops_a_standing_assignment(client, auth, app):
         assert db.session.scalar(select(func.count(Assignment.id)).where(
             Assignment.user_id == late.id)) == 0
         assert db.session.scalar(select(func.count(Assignment.id))) == 2  # the earlier ones stay
+
+
+def test_checking_one_person_reads_one_person_not_the_whole_department(app_ctx):
+    """A trainee's page syncs standing assignments for that trainee only: the work does not
+    grow with the size of the department (issue 18: pages that grow with the organisation)."""
+    course = make_course()
+    for _ in range(40):
+        make_user(department="Hotline East")
+    _assign_to_department(course, "Hotline East", date.today() + timedelta(days=14))
+    from sqlalchemy import event
+
+    newcomer_id = make_user(department="Hotline East", name="Newcomer").id
+    db.session.expunge_all()
+    loaded = []
+
+    def count(target, _context):
+        loaded.append(target.id)
+
+    event.listen(User, "load", count)
+    try:
+        assert standing.sync([newcomer_id]) == 1
+    finally:
+        event.remove(User, "load", count)
+    assert len(loaded) <= 2, loaded  # the newcomer (and at most the assigning trainer)
