@@ -140,3 +140,32 @@ class Auth:
 def auth(client, app):
     """Sign-in helper bound to ``client``."""
     return Auth(client, app)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counted: ...`` counts the SQL statements run inside.
+
+    For tests that a page's statements do not grow with the number of rows (issue 18)."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def counting():
+        counted = {"n": 0, "statements": []}
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counted["n"] += 1
+            counted["statements"].append(statement.split("\n", 1)[0][:120])
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from lms.auth import scope
 from lms.auth.access import roles_required
-from lms.courses import dashboard, progress
+from lms.courses import dashboard, progress, standing
 from lms.courses.blueprint import bp
 from lms.extensions import db
 from lms.i18n import localized
@@ -43,6 +43,8 @@ def dashboard_page():
     lead: of their departments only)."""
     department_id = _department_filter()
     allowed = scope.department_ids(current_user)
+    if standing.sync():  # keep the assignments a standing assignment has just reached,
+        db.session.commit()  # before loading: a commit after would reload each person
     rows = dashboard.enrolments(department_id=department_id, allowed=allowed)
     courses = dashboard.by_course(rows)
     chart = None
@@ -52,7 +54,6 @@ def dashboard_page():
             [Series(_("Average progress %"), [f.average for f in courses])],
             title=_("Average progress per course"), y_label="%", y_max=100, width=900)
     departments = scope.visible_departments(current_user)
-    db.session.commit()  # keeps assignments a standing assignment has just reached
     return render_template(
         "courses/dashboard.html", courses=courses, departments_figures=dashboard.by_department(
             rows), paths=dashboard.by_path(allowed=allowed) if department_id is None else [],

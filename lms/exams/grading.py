@@ -104,7 +104,12 @@ def finished_attempts(exam: Exam, user_id: int) -> list[Attempt]:
 
 def exam_result(exam: Exam, user_id: int) -> tuple[float | None, bool | None]:
     """(score, passed) of a person at ``exam`` by its grading method; None before any."""
-    scores = [attempt.score or 0.0 for attempt in finished_attempts(exam, user_id)]
+    return result_of_scores(exam, [attempt.score or 0.0
+                                   for attempt in finished_attempts(exam, user_id)])
+
+
+def result_of_scores(exam: Exam, scores: list[float]) -> tuple[float | None, bool | None]:
+    """(score, passed) from a person's finished attempt scores, first to last."""
     if not scores:
         return None, None
     if exam.grading_method == GradingMethod.LAST:

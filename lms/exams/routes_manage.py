@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext, to_user_timezone, to_utc
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lms.auth import scope
 from lms.auth.access import roles_required
@@ -122,6 +123,8 @@ def _results_page(exam: Exam, extension_errors=(), status: int = 200):
     chart = results.distribution_chart(exam, _("Score distribution"), _("Score (%)"),
                                        _("Attempts"))
     attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id)
+                                  .options(selectinload(Attempt.user),
+                                           selectinload(Attempt.extensions))
                                   .order_by(Attempt.started_at.desc())).all()
     extendable = {a.id for a in attempts if a.deadline is not None and (
         a.is_open or (a.state == AttemptState.CLOSED_BY_TIMER
