@@ -14,7 +14,7 @@ Rules:
 * Hours: *online* hours are the planned online hours (the course's lesson hours when the
   course is delivered online, plus each online activity's hours) of the courses whose
   completion holds; an online course still in progress counts nothing. *Offline* hours are
-  the practice sessions attended (`lms.practice.service.attended_hours`). Both are set
+  the practice sessions attended (`lms.practice.service.attended_hours_of`). Both are set
   against the planned online/offline hours of the person's assigned learning paths (the
   same split as the path editor: a course's hours by delivery mode, slots of a template by
   theirs), each course counted once.
@@ -40,7 +40,7 @@ from lms.exams import certificates, grading
 from lms.exams.exam_service import effective_settings
 from lms.exams.models import Attempt, Certificate, Exam
 from lms.extensions import db
-from lms.practice.service import attended_hours
+from lms.practice.service import attended_hours_of
 from lms.roleplay.models import Card, Performance, Score
 
 PAGE_SIZE = 25
@@ -206,6 +206,7 @@ def learner_records(user_ids, now: datetime | None = None) -> dict[int, dict]:
     drills = _drill_section(ids)
     surveys = _survey_section(ids)
     certs = _certificate_section(ids, now)
+    offline = attended_hours_of(ids)
     records = {}
     for user_id, user in users.items():
         planned = _planned_hours(book, user_id)
@@ -218,7 +219,7 @@ def learner_records(user_ids, now: datetime | None = None) -> dict[int, dict]:
             "hours": {"paths": planned["paths"],
                       "online_done": _online_done(book, user_id),
                       "online_planned": planned["online"],
-                      "offline_done": attended_hours(user_id),
+                      "offline_done": offline[user_id],
                       "offline_planned": planned["offline"]},
         }
     return records

@@ -67,7 +67,7 @@ def _trainer_statements(app, count_queries, path: str) -> int:
     return counted["n"]
 
 
-@pytest.mark.parametrize("path", ["/courses/manage/dashboard"])
+@pytest.mark.parametrize("path", ["/courses/manage/dashboard", "/records/gradebook", "/"])
 def test_a_trainer_list_does_not_grow_with_the_people_in_it(app, count_queries, path):
     _organisation(app, 5)
     small = _trainer_statements(app, count_queries, path)
