@@ -46,6 +46,7 @@ NAV_ITEMS = (
     NavItem("rostering.index", _l("Rosters"), ("planner",), "rostering."),
     NavItem("evaluation.index", _l("Effectiveness"), ("trainer", "admin", "planner"),
             "evaluation."),
+    NavItem("callbacks.index", _l("Callback surveys"), ("lead", "trainer"), "callbacks."),
     NavItem("admin.users", _l("Users"), ("admin",), "admin."),
     NavItem("audit.log", _l("Audit log"), ("admin",), "audit."),
     NavItem("settings.edit", _l("Site settings"), ("admin",), "settings."),

@@ -26,7 +26,7 @@ log = logging.getLogger("lms.web")
 #: Feature packages whose ``routes.bp`` blueprint is registered, in this order.
 FEATURES = ("auth", "home", "admin", "audit", "settings", "privacy", "backup", "notify",
             "calendar", "courses", "exams", "roleplay", "practice", "records", "drills",
-            "planning", "workforce", "rostering", "evaluation", "reports")
+            "planning", "workforce", "rostering", "evaluation", "callbacks", "reports")
 
 
 def feature_modules(name: str) -> list:

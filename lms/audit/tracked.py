@@ -283,6 +283,8 @@ TRACKED: dict[str, Tracked] = {
                                    ignore=frozenset({"created_at"})),
     "drill_participants": Tracked("drill_participant", _l("Drill participant"),
                                   ignore=frozenset({"added_at", "joined_at", "last_seen_at"})),
+    "callback_surveys": Tracked("callback_survey", _l("Callback survey"),
+                                ignore=frozenset({"created_at"})),
     "jobs": Tracked("job", _l("Background job"), _job_verb, worth=_job_worth,
                     ignore=frozenset({"params_json", "result_json", "progress", "worker",
                                       "runner", "created_at", "started_at", "finished_at"})),

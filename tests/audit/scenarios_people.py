@@ -128,7 +128,18 @@ def _add_participant(auth, app):
             f"/drills/{drill_id}/room")
 
 
+def _callback(auth, app):
+    auth.as_role("trainee")
+    with app.app_context():
+        colleague_id = make_user(name="Zhou Colleague").id
+    when = (dt.datetime.now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    return "/callbacks/", {"handler_id": str(colleague_id), "case_ref": "A-1",
+                           "called_at": when, "solved": "yes", "professional": "5",
+                           "satisfied": "4", "improve": ""}, "/callbacks/"
+
+
 PEOPLE_SCENARIOS = {
+    "callbacks.index": _callback,
     "rostering.contract": _contract, "rostering.decide": _decide,
     "rostering.ask_day_off": _ask, "rostering.withdraw_day_off": _withdraw,
     "rostering.shift_templates_page": _new_template,
