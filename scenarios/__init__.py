@@ -30,6 +30,7 @@ from .loader import (
 from .schema import (
     CALLBACK_RULES,
     DISTRIBUTIONS,
+    EVENT_GRADES,
     EVENT_TYPES,
     INTERVAL_MINUTES,
     MAX_HORIZON_HOURS,
@@ -58,8 +59,9 @@ from .schema import (
 )
 
 __all__ = [
-    "CALLBACK_RULES", "DISTRIBUTIONS", "EVENT_TYPES", "INTERVAL_MINUTES", "LIBRARY_DIR",
-    "MAX_HORIZON_HOURS", "PRIORITIES", "QUEUE_KINDS", "AgentGroup", "ArrivalShape", "Callback",
+    "CALLBACK_RULES", "DISTRIBUTIONS", "EVENT_GRADES", "EVENT_TYPES", "INTERVAL_MINUTES",
+    "LIBRARY_DIR", "MAX_HORIZON_HOURS", "PRIORITIES", "QUEUE_KINDS", "AgentGroup",
+    "ArrivalShape", "Callback",
     "Disaster", "Distribution", "Event", "GroupComplaintSurge", "GroupStaffing", "Issue",
     "LibraryEntry", "OpeningHours", "PriorityMix", "PriorityTarget", "PriorityTargets",
     "QualityRecall", "QueueSpec", "Redial", "Repeat", "Scenario", "ScenarioError",

@@ -77,6 +77,8 @@ _EVENT_FIELDS = {
 
 def _event(event) -> dict:
     data: dict[str, Any] = {"type": event.type, "title": _text(event.title)}
+    if event.grade is not None:
+        data["grade"] = event.grade
     data.update(_plain(event, _EVENT_FIELDS[event.type]))
     if hasattr(event, "queues"):
         data["queues"] = list(event.queues)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import FieldReader
-from .schema import EVENT_TYPES, Disaster, GroupComplaintSurge, QualityRecall
+from .schema import EVENT_GRADES, EVENT_TYPES, Disaster, GroupComplaintSurge, QualityRecall
 
-_COMMON = ("type", "title", "start_hour", "end_hour")
+_COMMON = ("type", "title", "grade", "start_hour", "end_hour")
 _KEYS = {
     "group_complaint_surge": _COMMON + ("queue", "peak_multiplier", "ramp_hours",
                                         "decay_hours"),
@@ -69,6 +69,8 @@ def _read_event(r: FieldReader, path: tuple, item: Any, queue_names: list[str]):
     data = r.mapping(path, item, _KEYS[kind], _REQUIRED[kind])
     values: dict[str, Any] = {
         "title": r.optional_text(path, data, "title"),
+        "grade": None if data.get("grade") is None else
+        r.choice(path + ("grade",), data["grade"], EVENT_GRADES),
         "start_hour": r.get_number(path, data, "start_hour", **_HOURS),
         "end_hour": r.get_number(path, data, "end_hour", **_HOURS),
     }

@@ -29,6 +29,9 @@ MAX_HORIZON_HOURS: float = 31 * 24.0
 CALLBACK_RULES: tuple[str, ...] = ("live_first", "promise_first")
 #: Event types, as written in the ``type`` key of an event.
 EVENT_TYPES: tuple[str, ...] = ("group_complaint_surge", "quality_recall", "disaster")
+#: An event's true incident grade (DOMAIN.md: level 1 major, 2 large, 3 general); drills
+#: reveal it in the debrief and score the trainee's declared grade against it.
+EVENT_GRADES: tuple[str, ...] = ("L1", "L2", "L3")
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,7 @@ class GroupComplaintSurge:
     ramp_hours: float = 0.5
     decay_hours: float = 1.0
     title: Text | None = None
+    grade: str | None = None
     type: str = field(default="group_complaint_surge", init=False)
 
 
@@ -245,6 +249,7 @@ class QualityRecall:
     escalation_increase: float = 0.1
     queues: tuple[str, ...] = ()
     title: Text | None = None
+    grade: str | None = None
     type: str = field(default="quality_recall", init=False)
 
 
@@ -260,6 +265,7 @@ class Disaster:
     volume_multiplier: float = 1.0
     queues: tuple[str, ...] = ()
     title: Text | None = None
+    grade: str | None = None
     type: str = field(default="disaster", init=False)
 
 

@@ -10,6 +10,11 @@ event at the same instant, so a drill advanced step by step (the live page polli
 second) passes through exactly the states a fresh replay produces. A drill keeps its engine
 between calls and only replays from the start when asked about an earlier time or when an
 action is inserted before the time already simulated.
+
+The engine is :class:`~simulation.drill_signals.DrillEngine`: its alerts are signals a
+supervisor must interpret (contacts rising on one queue, many about one problem, repeat calls,
+a queue growing, the technician backlog, staff absent, service level), never the name of the
+event or its grade.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 from scenarios import Scenario
 
 from .drill_actions import ACTION_TYPES, DrillAction
+from .drill_signals import DrillEngine
 from .drill_state import snapshot
 from .engine import Engine
 from .engine_flow import _Timer
@@ -195,7 +201,7 @@ class Drill:
         return drill
 
     def _fresh_engine(self) -> Engine:
-        engine = Engine(self.scenario, seed=self.seed, replication=0)
+        engine = DrillEngine(self.scenario, seed=self.seed, replication=0)
         for action in self.actions:
             _schedule_action(engine, action)
         self._engine = engine

@@ -231,3 +231,58 @@ def resources_left(scenario, usage: Usage) -> dict:
     return {"reserve": {g.name: usage.reserve_left(g) for g in scenario.groups},
             "back_office": {g.name: usage.back_office_left(g) for g in scenario.groups},
             "technicians": technician_reserve(scenario) - usage.technicians}
+
+
+def _generic_reference(scenario) -> list[tuple[str, dict]]:
+    """The reference decisions for any emergency: every lever, the pools emptied sensibly."""
+    complaint = "complaint" if "complaint" in scenario.queue_names else scenario.queue_names[0]
+    found = [("report_manager", {}), ("activate_emergency_plan", {}),
+             ("enable_callbacks", {"queue": "all"}), ("ivr_announcement", {"queue": "all"}),
+             ("escalate_to_emergency_team",
+              {"extra_technicians": min(3, technician_reserve(scenario))}),
+             ("publish_unified_reply", {"queue": complaint})]
+    found += [("pull_back_office", {"group": g.name, "count": g.back_office_staff})
+              for g in scenario.groups if g.back_office_staff]
+    return [*found, ("notify_customers", {})]
+
+
+def _logistics_reference(scenario) -> list[tuple[str, dict]]:
+    """Parts stuck at a hub: the unified reply goes to the repair line (customers chasing
+    their repair), every spare technician is sent to work the backlog of the parts that do
+    arrive, callbacks and an announcement keep the chasing calls from redialling."""
+    technical = "technical" if "technical" in scenario.queue_names else scenario.queue_names[0]
+    found = [("report_manager", {}), ("activate_emergency_plan", {}),
+             ("enable_callbacks", {"queue": "all"}), ("ivr_announcement", {"queue": "all"}),
+             ("escalate_to_emergency_team",
+              {"extra_technicians": technician_reserve(scenario)}),
+             ("publish_unified_reply", {"queue": technical})]
+    found += [("pull_back_office", {"group": g.name, "count": g.back_office_staff})
+              for g in scenario.groups if g.back_office_staff]
+    return [*found, ("notify_customers", {})]
+
+
+def _epidemic_reference(scenario) -> list[tuple[str, dict]]:
+    """Staff absent, remote work, shorter hours: every person who can still work goes to the
+    phones (reserves, back office), callbacks and an announcement (opening hours, callbacks)
+    spread the load; there is no product problem to reply to and no extra repair work, so no
+    unified reply and no extra technicians."""
+    found = [("report_manager", {}), ("activate_emergency_plan", {}),
+             ("enable_callbacks", {"queue": "all"}), ("ivr_announcement", {"queue": "all"}),
+             ("escalate_to_emergency_team", {"extra_technicians": 0})]
+    found += [("pull_back_office", {"group": g.name, "count": g.back_office_staff})
+              for g in scenario.groups if g.back_office_staff]
+    return [*found, ("notify_customers", {})]
+
+
+#: Library scenario id → its reference policy (the decisions taken at the first sign).
+REFERENCE_POLICIES = {"logistics_interruption": _logistics_reference,
+                      "epidemic": _epidemic_reference}
+
+
+def reference_decisions(scenario) -> list[tuple[str, dict]]:
+    """The reference policy's decisions at the first sign: ``(kind, params)`` in order.
+
+    The scoring takes them :data:`lms.drills.scoring.REFERENCE_DELAY` after the first sign,
+    declares the scenario's true grade with the report, and adds the steps after resolution.
+    """
+    return REFERENCE_POLICIES.get(scenario.id, _generic_reference)(scenario)

@@ -2,18 +2,25 @@
 
 The trainee's record is replayed to the end and set beside two runs on the same seed (common
 random numbers, so the differences come from the decisions): doing nothing, and a good
-reference policy (five minutes after the first sign of the emergency: report to the manager,
-emergency plan, callbacks, IVR announcement, unified reply, back office to the phones,
-emergency team with extra technicians; later the notice, the callbacks after resolution and
-the review). Both records go through the same rules (:mod:`lms.drills.policy`): limited
-pools, call-in delays, fixed effect sizes, costs.
+reference policy (five minutes after the first sign of the emergency: report to the manager
+with the true grade, emergency plan, callbacks, IVR announcement, unified reply, back office
+to the phones, emergency team with extra technicians, the notice; later the callbacks after
+resolution and the review; a library scenario may have its own,
+:func:`policy.reference_decisions`). Both records go through the same rules
+(:mod:`lms.drills.policy`): limited pools, call-in delays, fixed effect sizes, costs.
 
 Score (0..1) = Σ weight × dimension (:data:`WEIGHTS`, shown in the debrief):
 
 * **Response time** (0.4): each step of :mod:`lms.drills.steps`, timed from the *first sign*
-  of the emergency (the first alert or situation report at or after its onset), counts 1 when
-  on time, 0.5 when late, 0 when missing, done before the first sign (a step taken before
-  anything happened is not a response) or, for the steps after resolution, done too early.
+  of the emergency (the first signal or situation report at or after its onset: the live
+  alerts are signals, :mod:`simulation.drill_signals`, so this is the first moment a
+  supervisor could have noticed something), counts 1 when on time, 0.5 when late, 0 when
+  missing, done before the first sign (a step taken before anything happened is not a
+  response) or, for the steps after resolution, done too early. The grade decision is one
+  more item: the grade declared with the first report at or after the first sign against the
+  true grade of the scenario's events (:func:`true_grade`), 1 when right, 0.5 one level off,
+  0 otherwise or when none was declared (:data:`GRADE_POINTS`). The true grade and the
+  events themselves are shown only in the debrief.
 * **Handling efficiency** (0.2): mean progress on service level and on cases past their
   response target.
 * **Customer satisfaction** (0.2): mean progress on abandonment rate and average wait.
@@ -44,6 +51,8 @@ WEIGHTS = {"response": 0.4, "efficiency": 0.2, "satisfaction": 0.2, "resources":
 OVERSPEND_PENALTY = 2.0
 #: The procedural step an engine action also fulfils.
 STEP_EQUIVALENTS = {"activate_emergency_plan": "start_emergency_mechanism"}
+#: Alert codes that are no sign of the emergency.
+NOT_A_SIGN = ("action_applied", "incident_over")
 
 
 def onset_and_resolution(scenario) -> tuple[float, float]:
@@ -58,34 +67,80 @@ def onset_and_resolution(scenario) -> tuple[float, float]:
 def first_sign(scenario, alerts: list[dict]) -> float:
     """Drill seconds of the first sign of the emergency a supervisor could see.
 
-    The first engine alert (other than an action taking effect) or situation report at or
-    after the onset; the onset itself when there is none.
+    The first engine signal (:mod:`simulation.drill_signals`; not an action taking effect nor
+    the notice that the incident is over) or situation report at or after the onset; the
+    onset itself when there is none. Signals before the onset are noise and do not count.
     """
     onset, _ = onset_and_resolution(scenario)
-    times = [a["time"] for a in alerts if a["code"] != "action_applied" and a["time"] >= onset]
+    times = [a["time"] for a in alerts
+             if a["code"] not in NOT_A_SIGN and a["time"] >= onset]
     times += [r["time"] for r in narrative.situation_reports(scenario) if r["time"] >= onset]
     return min(times, default=onset)
 
 
 def reference_records(scenario, sign: float | None = None) -> list[tuple[str, dict, float]]:
-    """The good reference policy as decisions ``(kind, params, drill_seconds)``."""
+    """The good reference policy as decisions ``(kind, params, drill_seconds)``.
+
+    The decisions are the scenario's (:func:`policy.reference_decisions`), taken
+    :data:`REFERENCE_DELAY` after the first sign; the report declares the true grade.
+    """
     onset, resolved = onset_and_resolution(scenario)
     last = scenario.horizon_seconds - 1
     at = min((onset if sign is None else sign) + REFERENCE_DELAY, last)
-    complaint = "complaint" if "complaint" in scenario.queue_names else scenario.queue_names[0]
-    found = [("report_manager", {}, at), ("activate_emergency_plan", {}, at),
-             ("enable_callbacks", {"queue": "all"}, at), ("ivr_announcement", {"queue": "all"}, at),
-             ("escalate_to_emergency_team",
-              {"extra_technicians": min(3, policy.technician_reserve(scenario))}, at),
-             ("publish_unified_reply", {"queue": complaint}, at)]
-    for group in scenario.groups:
-        if group.back_office_staff:
-            found.append(("pull_back_office", {"group": group.name,
-                                               "count": group.back_office_staff}, at))
-    found.append(("notify_customers", {}, at))
+    grade = true_grade(scenario)
+    found = []
+    for kind, params in policy.reference_decisions(scenario):
+        if kind == "report_manager" and grade is not None:
+            params = {**params, "grade": grade}
+        found.append((kind, params, at))
     after = min(resolved + REFERENCE_DELAY, last)
     found += [("callbacks_after_resolution", {}, after), ("review", {}, after)]
     return found
+
+
+def true_grade(scenario) -> str | None:
+    """The incident's true grade: the most severe ``grade`` of the scenario's events."""
+    grades = [e.grade for e in scenario.events if getattr(e, "grade", None)]
+    return min(grades, default=None)  # "L1" < "L2" < "L3": the most severe first
+
+
+#: Points of the grade decision (one item of the response-time dimension).
+GRADE_POINTS = {"correct": 1.0, "one_level_off": 0.5, "wrong": 0.0, "missing": 0.0}
+
+
+def grade_result(records, scenario, sign: float) -> dict | None:
+    """The grade the trainee declared against the true grade, or None without a true grade.
+
+    The decision is the grade of the first report to the manager, made at or after the first
+    sign, that states one (a grade declared before anything could be seen is no decision).
+    """
+    truth = true_grade(scenario)
+    if truth is None:
+        return None
+    declared, at = None, None
+    for kind, params, when in records:
+        grade = params.get("grade") if kind == "report_manager" else None
+        if grade and when >= sign:
+            declared, at = grade, when
+            break
+    if declared is None:
+        verdict = "missing"
+    elif declared == truth:
+        verdict = "correct"
+    elif abs(int(declared[1:]) - int(truth[1:])) == 1:
+        verdict = "one_level_off"
+    else:
+        verdict = "wrong"
+    return {"true": truth, "declared": declared, "time": at, "verdict": verdict,
+            "points": GRADE_POINTS[verdict]}
+
+
+def reveal(scenario) -> list[dict]:
+    """What really happened, for the debrief only: each event's title, time and true grade."""
+    return [{"title": None if e.title is None else {"zh": e.title.zh, "en": e.title.en},
+             "grade": e.grade, "start": e.start_hour * 3600.0,
+             "end": min(e.end_hour * 3600.0, scenario.horizon_seconds)}
+            for e in scenario.events]
 
 
 def reference_actions(scenario) -> list[dict]:
@@ -124,9 +179,13 @@ STEP_POINTS = {"on_time": 1.0, "late": 0.5, "too_early": 0.0, "before_signal": 0
                "missing": 0.0}
 
 
-def response_score(step_rows: list[dict]) -> float:
-    """Mean points of the steps (:data:`STEP_POINTS`)."""
-    return sum(STEP_POINTS[s["verdict"]] for s in step_rows) / len(step_rows)
+def response_score(step_rows: list[dict], grade: dict | None = None) -> float:
+    """Mean points of the steps (:data:`STEP_POINTS`) and of the grade decision
+    (:data:`GRADE_POINTS`, when the scenario states a true grade)."""
+    points = [STEP_POINTS[s["verdict"]] for s in step_rows]
+    if grade is not None:
+        points.append(grade["points"])
+    return sum(points) / len(points)
 
 
 def resource_score(mine: float, reference: float) -> float:
@@ -167,9 +226,10 @@ def evaluate(scenario, seed: int, records) -> dict:
                       "progress": _progress(mine["kpis"][name], nothing["kpis"][name],
                                             reference["kpis"][name], higher)}
     step_rows = step_results(records, scenario, sign)
+    grade = grade_result(records, scenario, sign)
     my_cost, ref_cost = policy.cost(scenario, used), policy.cost(scenario, ref_used)
     dimensions = {
-        "response": response_score(step_rows),
+        "response": response_score(step_rows, grade),
         "efficiency": (kpis["service_level"]["progress"]
                        + kpis["past_response_target"]["progress"]) / 2,
         "satisfaction": (kpis["abandon_rate"]["progress"] + kpis["asa"]["progress"]) / 2,
@@ -177,7 +237,7 @@ def evaluate(scenario, seed: int, records) -> dict:
     }
     score = sum(WEIGHTS[name] * value for name, value in dimensions.items())
     return {"score": round(score, 4), "dimensions": dimensions, "weights": WEIGHTS,
-            "kpis": kpis, "steps": step_rows, "sign": sign, "mine": mine,
+            "kpis": kpis, "steps": step_rows, "grade": grade, "sign": sign, "mine": mine,
             "cost": my_cost, "reference_cost": ref_cost}
 
 
@@ -211,6 +271,7 @@ def debrief(drill: Drill) -> dict:
                           for a in drill.actions if a.kind == injects.INJECT],
                          key=lambda alert: alert["time"]),
         "content": procedure_content(own),
+        "events": reveal(scenario),
         "timeline": _timeline(drill, scenario),
     }
 

@@ -301,8 +301,8 @@ def test_a_new_hire_completes_the_shipped_onboarding_and_the_certificate_stays_t
     # 4. Two emergency drills, scheduled by the trainer and played by the new hire.
     _schedule_drill(trainer, "group_complaint_surge", 600)
     _schedule_drill(trainer, "quality_recall", 600)
-    for title, alert, resolution in (("群体投诉激增", "群体投诉来电开始激增", True),
-                                     ("重大质量问题召回", "召回开始", False)):
+    for title, alert, resolution in (("群体投诉激增", "同一型号", True),
+                                     ("重大质量问题召回", "同一型号", False)):
         trainee.goto("/drills/")
         trainee.locator("tr", has_text=title).get_by_role("link", name="进入演练").click()
         score = _play_drill(trainee, alert, resolution)
