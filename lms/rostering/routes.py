@@ -167,7 +167,7 @@ def resolve(plan_id: int):
 def export(plan_id: int):
     """The roster as a spreadsheet."""
     shift_plan = _owned(plan_id)
-    headers = [_("Agent"), _("Group"), _("Shift"), _("Date"), _("Start"), _("End"),
+    headers = [_("Agent"), _("Group"), _("Shift"), _("Date"), _("Starts at"), _("Ends at"),
                _("Paid hours"), _("Training score")]
     body = write_xlsx(service.roster_rows(shift_plan, _lang()), headers, sheet_title=_("Roster"))
     return download_response(body, f"{shift_plan.name}.xlsx", XLSX)

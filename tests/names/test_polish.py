@@ -9,7 +9,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 #: Catalogs of the features this check covers (others are listed in the issue note).
 CATALOGS = ("lms/translations", "lms/evaluation/translations", "lms/planning/translations",
-            "lms/roleplay/translations", "lms/settings/translations")
+            "lms/roleplay/translations", "lms/settings/translations",
+            "lms/rostering/translations", "lms/callbacks/translations")
 CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 ASCII_NEXT_TO_CHINESE = re.compile(
     rf"[{CJK}]\s*[,:;?!]|[,;?!]\s*[{CJK}]|(?<![\d%])[:]\s*[{CJK}]|[{CJK}]\s*\((?!\w\)[sd])")
