@@ -1,6 +1,11 @@
 """Browser journeys: the real app served on a local port, driven in Debian's chromium."""
 
 import pytest
+from playwright.sync_api import expect
+
+#: A loaded CI machine can take a few seconds for a save or a page: wait up to 15 s for what
+#: a person would wait for, instead of Playwright's 5 s (a real failure still fails).
+expect.set_options(timeout=15_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
