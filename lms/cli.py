@@ -3,8 +3,11 @@
 Migrations are Flask-Migrate's: ``flask --app lms db upgrade``.
 """
 
+import functools
+
 import click
 from flask import Flask
+from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -60,3 +63,42 @@ def register_commands(app: Flask) -> None:
                     roles=["admin"], password=password)
         db.session.commit()
         click.echo(f"Administrator {username.lower()} created.")
+
+    guard_schema(app)
+
+
+#: Commands that run without the current schema: migrations themselves, Flask's own, and a
+#: restore (it checks the backup's revision and brings the schema with it).
+SCHEMA_FREE = ("db", "run", "shell", "routes", "backup restore")
+
+
+def guard_schema(app: Flask) -> None:
+    """Every other command first checks that the database is migrated
+    (:func:`lms.schema.require_current`): a clear message, not a missing-table traceback."""
+    from lms.schema import require_current
+
+    def wrap(command: click.Command, path: str) -> None:
+        if any(path == free or path.startswith(free + " ") for free in SCHEMA_FREE):
+            return
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                wrap(sub, f"{path} {name}")
+            return
+        inner = command.callback
+        if inner is None or getattr(inner, "_schema_guarded", False):
+            return
+
+        @functools.wraps(inner)
+        def checked(*args, **kwargs):
+            # The app this command runs for (commands of a blueprint are shared by every
+            # app made in the process), as Flask's own ``with_appcontext`` finds it.
+            running = click.get_current_context().ensure_object(ScriptInfo).load_app()
+            with running.app_context():
+                require_current()
+            return inner(*args, **kwargs)
+
+        checked._schema_guarded = True
+        command.callback = checked
+
+    for name, command in app.cli.commands.items():
+        wrap(command, name)

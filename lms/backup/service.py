@@ -34,8 +34,8 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from lms.auth.models import utcnow
-from lms.config import PROJECT_ROOT
 from lms.extensions import db
+from lms.schema import code_revision, database_revision
 
 log = logging.getLogger("lms.backup")
 
@@ -64,26 +64,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def code_revision() -> str:
-    """The newest migration this code has (what a restored database must be at)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    heads = ScriptDirectory.from_config(config).get_heads()
-    return ",".join(sorted(heads))
-
-
-def database_revision(connection=None) -> str:
-    """The schema revision recorded in the database (``alembic_version``), or ""."""
-    connection = connection or db.session.connection()
-    if not inspect(connection).has_table("alembic_version"):
-        return ""
-    return ",".join(sorted(connection.execute(
-        text("SELECT version_num FROM alembic_version")).scalars()))
 
 
 def row_counts(connection=None) -> dict[str, int]:

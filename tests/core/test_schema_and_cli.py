@@ -45,3 +45,26 @@ def test_create_admin_command(runner, app):
     common = runner.invoke(args=["create-admin", "y", "--employee-no", "A12", "--name", "Y",
                                  "--password", "password123"])
     assert common.exit_code != 0 and "commonly used" in common.output
+
+
+def test_a_command_on_an_unmigrated_database_says_to_migrate_first(tmp_path):
+    """`flask courses check` (or any command) on a new, empty database names the fix, not a
+    missing-table traceback; after `flask db upgrade` the same command runs."""
+    from lms import create_app
+    from lms.config import TestingConfig
+
+    class Empty(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        UPLOAD_DIR = str(tmp_path / "uploads")
+
+    fresh = create_app(Empty)
+    runner = fresh.test_cli_runner()
+    refused = runner.invoke(args=["courses", "check"])
+    assert refused.exit_code == 1
+    assert "db upgrade" in refused.output and "Traceback" not in refused.output
+    assert runner.invoke(args=["notify", "sweep"]).exit_code == 1
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    checked = runner.invoke(args=["courses", "check", "--lang", "en"])
+    assert "db upgrade" not in checked.output
+    assert checked.exit_code == 0, checked.output
