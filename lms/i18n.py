@@ -112,6 +112,38 @@ def to_local(stored: datetime | None) -> datetime | None:
     return stored.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
 
 
+#: How a language names itself: the marker after a title shown in the other language.
+OWN_NAME = {"zh": "中文", "en": "English"}
+
+
+def reader_language() -> str:
+    """The interface language of this request (Chinese outside a request)."""
+    from flask import has_app_context
+    from flask_babel import get_locale
+
+    locale = get_locale() if has_app_context() else None
+    return str(locale or "zh")[:2]
+
+
+def titled(mapping, lang: str | None = None) -> str:
+    """A bilingual title in ``lang`` (the reader's), else the other language's with a marker
+    ("(中文)", "(English)") so the reader knows why it is not in theirs. ``mapping`` is a
+    ``{zh, en}`` dict, an object with ``zh``/``en`` attributes, or plain text (as typed)."""
+    if not mapping:
+        return ""
+    if isinstance(mapping, str):
+        return mapping
+    if not isinstance(mapping, dict):
+        mapping = {"zh": getattr(mapping, "zh", ""), "en": getattr(mapping, "en", "")}
+    lang = lang or reader_language()
+    if mapping.get(lang):
+        return mapping[lang]
+    for other in ("zh", "en"):
+        if other != lang and mapping.get(other):
+            return f"{mapping[other]} ({OWN_NAME[other]})"
+    return ""
+
+
 def localized(mapping: dict | None, locale: str | None = None) -> str:
     """Pick the current language from a ``{zh: ..., en: ...}`` mapping, falling back."""
     if not mapping:

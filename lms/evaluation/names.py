@@ -12,37 +12,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import g, has_app_context
-from flask_babel import get_locale
+from flask import g
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.i18n import titled
 
 logger = logging.getLogger(__name__)
 
-#: How a language names itself: the marker after a title shown in the other language.
-OWN_NAME = {"zh": "中文", "en": "English"}
 
 
-def reader_language() -> str:
-    """The interface language of this request (Chinese outside a request)."""
-    locale = get_locale() if has_app_context() else None
-    return str(locale or "zh")[:2]
 
 
-def titled(mapping: dict | str | None, lang: str | None = None) -> str:
-    """The title in ``lang`` (the reader's), else the other language's with a marker."""
-    if not mapping:
-        return ""
-    if isinstance(mapping, str):
-        return mapping
-    lang = lang or reader_language()
-    if mapping.get(lang):
-        return mapping[lang]
-    for other in ("zh", "en"):
-        if other != lang and mapping.get(other):
-            return f"{mapping[other]} ({OWN_NAME[other]})"
-    return ""
 
 
 def _titles() -> dict[str, dict]:

@@ -6,8 +6,8 @@ report; this module does that conversion.
 
 from flask_babel import gettext as _
 
-from lms.evaluation.names import name_of, reader_language
-from lms.i18n import localized
+from lms.evaluation.names import name_of
+from lms.i18n import localized, reader_language
 
 
 def _gain(gain) -> dict:

@@ -9,34 +9,8 @@ in the other language is marked with that language's own name ("(中文)").
 
 from __future__ import annotations
 
-from flask_babel import get_locale
-
+from lms.i18n import reader_language
 from lms.planning import scenario_store
-
-#: How a language names itself: the marker after a title shown in the other language.
-OWN_NAME = {"zh": "中文", "en": "English"}
-
-
-def reader_language() -> str:
-    """The interface language of this request."""
-    return str(get_locale() or "zh")[:2]
-
-
-def titled(mapping, lang: str | None = None) -> str:
-    """A bilingual title in ``lang`` (the reader's), else the other one with a marker."""
-    if not mapping:
-        return ""
-    if isinstance(mapping, str):
-        return mapping
-    if not isinstance(mapping, dict):
-        mapping = {"zh": getattr(mapping, "zh", ""), "en": getattr(mapping, "en", "")}
-    lang = lang or reader_language()
-    if mapping.get(lang):
-        return mapping[lang]
-    for other in ("zh", "en"):
-        if other != lang and mapping.get(other):
-            return f"{mapping[other]} ({OWN_NAME[other]})"
-    return ""
 
 
 def _library_titles() -> list[tuple[str, str]]:

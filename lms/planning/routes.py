@@ -13,12 +13,13 @@ from lms import jobs
 from lms.auth.access import roles_required
 from lms.extensions import db
 from lms.home.widgets import register_widget
+from lms.i18n import titled
 from lms.planning import forms, history, names, pictures, scenario_store, service, structure, tables
 from lms.planning.scenario_store import ScenarioInvalid
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
 bp.add_app_template_filter(names.in_reader_language, "scenario_name")
-bp.add_app_template_global(names.titled, "planning_title")
+bp.add_app_template_global(titled, "planning_title")
 _recovered = {"done": False}
 
 
@@ -287,7 +288,7 @@ def _queue_choices(mine) -> list[tuple[str, str]]:
             continue  # an invalid draft offers no queues
     for queue in specs:
         if queue.name not in found:
-            title = names.titled(queue.title) if queue.title else ""
+            title = titled(queue.title) if queue.title else ""
             found[queue.name] = title or str(forms.QUEUE_KIND_NAMES.get(queue.name, queue.name))
     return list(found.items())
 
