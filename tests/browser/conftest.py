@@ -50,3 +50,30 @@ def login(page, app):
         return username
 
     return sign_in
+
+
+def sign_in(page, username: str) -> None:
+    """Sign ``username`` in through the form (the factories' password)."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def person(browser, base_url):
+    """``person(locale, width)``: a fresh browser context (own cookies) for one person."""
+    contexts = []
+
+    def open_browser(locale="zh-CN", width=1280):
+        context = browser.new_context(base_url=base_url, locale=locale,
+                                      viewport={"width": width, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_browser
+    for context in contexts:
+        context.close()

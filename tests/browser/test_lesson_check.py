@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
@@ -28,19 +30,9 @@ def leadership(app):
         return lead.username
 
 
-def _sign_in(page, username: str) -> None:
-    from tests.factories import DEFAULT_PASSWORD
-
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def test_a_lead_answers_the_lesson_check_on_a_phone_and_sees_right_and_wrong(page, leadership):
     page.set_viewport_size({"width": 390, "height": 844})
-    _sign_in(page, leadership)
+    sign_in(page, leadership)
     page.goto("/courses/c/leadership/leading-an-emergency")
     check = page.locator("#lesson-check")
     expect(check.get_by_role("heading", name="检查一下自己的理解")).to_be_visible()

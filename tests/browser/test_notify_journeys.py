@@ -13,8 +13,9 @@ from lms.courses.models_progress import Assignment
 from lms.extensions import db
 from lms.notify import jobs
 from lms.notify.sweep import sweep
+from tests.browser.conftest import sign_in
 from tests.courses.factories import make_course
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 from tests.notify.conftest import free_port, start_smtp
 from tests.notify.helpers import parts
 
@@ -41,30 +42,6 @@ def mailbox(app):
             app.config[key] = value
 
 
-@pytest.fixture
-def person(browser, base_url):
-    """A fresh browser context (own cookies) per person."""
-    contexts = []
-
-    def open_browser(locale="zh-CN"):
-        context = browser.new_context(base_url=base_url, locale=locale,
-                                      viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_browser
-    for context in contexts:
-        context.close()
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def test_assignment_reaches_the_bell_and_the_mailbox_and_overdue_is_reminded_once(
         app, person, mailbox, tmp_path):
     with app.app_context():
@@ -75,12 +52,12 @@ def test_assignment_reaches_the_bell_and_the_mailbox_and_overdue_is_reminded_onc
                   email="amy@example.cn")
 
     trainee = person(locale="en-US")
-    _sign_in(trainee, "amy")
+    sign_in(trainee, "amy")
     bell = trainee.locator("#notify-bell")
     expect(bell).to_have_attribute("data-unread", "0")
 
     trainer = person()
-    _sign_in(trainer, "coach-li")
+    sign_in(trainer, "coach-li")
     trainer.goto(f"/courses/manage/assign?item=course:{course_id}")
     trainer.check("input[name=target][value=users]")
     options = trainer.locator("#users option")
@@ -145,7 +122,7 @@ def test_assignment_reaches_the_bell_and_the_mailbox_and_overdue_is_reminded_onc
             lead.led_departments = [Department.get_or_create(department)]
         db.session.commit()
     east = person()
-    _sign_in(east, "lead-east")
+    sign_in(east, "lead-east")
     east.locator("#lead-widget").get_by_role("link", name="我的班组").click()
     overdue = east.locator("#overdue")
     expect(overdue).to_contain_text("Amy Chen")
@@ -159,6 +136,6 @@ def test_assignment_reaches_the_bell_and_the_mailbox_and_overdue_is_reminded_onc
     assert len(mailbox.messages) == 3
     east.screenshot(path=str(tmp_path / "lead-dashboard-zh.png"), full_page=True)
     south = person()
-    _sign_in(south, "lead-south")
+    sign_in(south, "lead-south")
     south.goto("/courses/manage/dashboard")
     expect(south.locator("main")).not_to_contain_text("Amy Chen")

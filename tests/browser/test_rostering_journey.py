@@ -8,33 +8,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.conftest import sign_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 SHOTS = "/tmp/screens"
-
-
-@pytest.fixture
-def person(browser, base_url):
-    contexts = []
-
-    def open_browser(locale="zh-CN", width=1280):
-        context = browser.new_context(base_url=base_url, locale=locale,
-                                      viewport={"width": width, "height": 900})
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_browser
-    for context in contexts:
-        context.close()
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _fits(page) -> None:
@@ -52,7 +30,7 @@ def test_day_off_contract_roster_publish_and_print(app, person):
                           department="Hotline East").id
 
     ann = person(locale="en-US", width=390)
-    _sign_in(ann, "ann")
+    sign_in(ann, "ann")
     ann.goto("/rostering/mine")
     ann.fill("#day", day.isoformat())
     ann.fill("#reason", "Moving house")
@@ -63,7 +41,7 @@ def test_day_off_contract_roster_publish_and_print(app, person):
     ann.screenshot(path=f"{SHOTS}/rostering-day-off-en-390.png", full_page=True)
 
     planner = person()
-    _sign_in(planner, "plan-wu")
+    sign_in(planner, "plan-wu")
     planner.goto("/rostering/")
     expect(planner.locator("#requests-link")).to_be_visible()
     planner.click("#requests-link")
@@ -99,7 +77,7 @@ def test_day_off_contract_roster_publish_and_print(app, person):
     expect(planner.locator(".flash-success")).to_be_visible()
 
     bo = person()
-    _sign_in(bo, "bo")
+    sign_in(bo, "bo")
     expect(bo.locator("#notify-bell")).not_to_have_attribute("data-unread", "0")
     bo.goto("/rostering/mine")
     expect(bo.locator("#my-shifts")).to_contain_text("兼职")
